@@ -1,0 +1,43 @@
+# The front door: `make help` lists the targets. Each target creates or reuses the virtual
+# environment it needs, so a fresh clone with only Python 3.11 works.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+LAB_VENV := .venv-lab
+PY := $(VENV)/bin/python
+
+.DEFAULT_GOAL := help
+.PHONY: help test report lab validate codebook lint clean
+
+help: ## List the targets
+	@echo "Targets:"
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  \1\t/' | expand -t 12
+
+# Report and test environment: no JupyterLab (it slows every import of jsonschema, see README).
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[report,dev]'
+	touch $@
+
+$(LAB_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(LAB_VENV)
+	$(LAB_VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[report,lab]'
+	touch $@
+
+test: $(VENV)/.installed ## Run lint, data, package, doc and notebook tests
+	$(PY) -m ruff check analysis tests
+	$(PY) -m pytest
+
+report: $(VENV)/.installed ## Run every notebook and publish HTML in reports/ (AS_OF=YYYY-MM-DD to look back)
+	$(PY) -m analysis report $(if $(AS_OF),--as-of $(AS_OF))
+
+lab: $(LAB_VENV)/.installed ## Start JupyterLab in notebooks/ with `analysis` importable
+	$(LAB_VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+validate: $(VENV)/.installed ## Check every table against the schema and the seed texts
+	$(PY) -m analysis validate
+
+codebook: $(VENV)/.installed ## Regenerate the README codebook from data/datapackage.json
+	$(PY) -m analysis codebook --write
+
+clean: ## Remove environments, caches and generated reports
+	rm -rf $(VENV) $(LAB_VENV) reports .pytest_cache .ruff_cache *.egg-info

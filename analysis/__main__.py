@@ -1,0 +1,56 @@
+"""Command line: ``python -m analysis validate | codebook | report``."""
+
+import argparse
+import sys
+
+from analysis.errors import DataError, ParameterError
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("validate", help="check every table against the schema and the seed texts")
+    codebook = commands.add_parser("codebook", help="print the data codebook, or rewrite it in README.md")
+    codebook.add_argument("--write", action="store_true", help="rewrite the codebook section of README.md")
+    report = commands.add_parser("report", help="run the notebooks and publish executed copies and HTML")
+    report.add_argument("--as-of", help="ISO date: build the reports as the record stood that day")
+    report.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks")
+    report.add_argument("--out", default=None, help="output folder (default: reports/)")
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except (DataError, ParameterError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+def _run(args):
+    if args.command == "validate":
+        from analysis.data import validate_data
+
+        for name, rows in validate_data().items():
+            print(f"{name}: {rows} rows")
+        return 0
+    if args.command == "codebook":
+        from analysis import codebook
+        from analysis.data import schema_fields
+
+        if args.write:
+            print("README.md codebook " + ("updated" if codebook.write_readme() else "already up to date"))
+        else:
+            print(codebook.render(schema_fields()))
+        return 0
+    from analysis.paths import REPORTS_DIR
+    from analysis.report import ReportError, build_reports
+
+    try:
+        out = build_reports(as_of=args.as_of, out=args.out or REPORTS_DIR, only=args.only)
+    except ReportError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"reports published in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,198 @@
+"""Load the curated tables as typed pandas DataFrames, validated against ``datapackage.json``.
+
+Validation is frictionless's (types, required fields, allowed values, primary and foreign
+keys); this module only turns its report into one :class:`DataError` whose message a person
+can act on, and casts the validated text into pandas types.
+"""
+
+import csv
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import frictionless
+import pandas as pd
+
+from analysis.errors import DataError, ParameterError, Problem
+from analysis.paths import DATA_DIR, DATAPACKAGE, TABLES, shown_path
+
+AS_OF_ALLOWED = "an ISO date YYYY-MM-DD (e.g. 2025-09-05), or None for all data"
+_TRUE = {"true", "True", "TRUE", "1"}
+
+
+def load_table(name, as_of=None, data_dir=DATA_DIR):
+    """Return table ``name`` as a typed DataFrame, keeping only what was known on ``as_of``.
+
+    Dates become datetimes, integers nullable ``Int64``, controlled values ordered
+    categoricals in the schema's order, text pandas ``string``. With ``as_of``, a row is kept
+    when its date and its source's publication date (where known) are on or before that day;
+    for a month- or year-precision date that is the first day of the period.
+
+    Raises
+    ------
+    DataError
+        If the table, or a table it refers to, breaks the schema. Nothing partial is returned.
+    ParameterError
+        If ``name`` is not a table or ``as_of`` is not a date.
+
+    Examples
+    --------
+    >>> early = load_table("force_size", as_of="2025-02-15")
+    >>> bool(early["date"].max() <= pd.Timestamp("2025-02-15"))
+    True
+    """
+    if name not in TABLES:
+        raise ParameterError("name", name, ", ".join(TABLES))
+    cutoff = parse_as_of(as_of)
+    data_dir = Path(data_dir)
+    package = read_package(data_dir)
+    _raise_problems(package.get_resource(name).validate(), data_dir)
+    frame = _typed_frame(package.get_resource(name).schema, data_dir / f"{name}.csv")
+    if cutoff is None:
+        return frame
+    return frame[_known_on(frame, name, cutoff, data_dir)].reset_index(drop=True)
+
+
+def validate_data(data_dir=DATA_DIR, seeds=None):
+    """Check everything a report relies on; return the row count per table.
+
+    Validates every table against the schema (all tables at once, so the error lists every
+    problem), then checks that quotes attributed to the seed texts appear in them verbatim.
+    Raises :class:`DataError`.
+    """
+    from analysis.quotes import check_seed_quotes
+
+    data_dir = Path(data_dir)
+    _raise_problems(read_package(data_dir).validate(), data_dir)
+    check_seed_quotes(data_dir, seeds)
+    return {name: len(data_row_lines(data_dir / f"{name}.csv")) for name in TABLES}
+
+
+def table_sizes(as_of=None, data_dir=DATA_DIR):
+    """Rows per table known on ``as_of``, as a one-column DataFrame indexed by table name."""
+    sizes = {name: len(load_table(name, as_of=as_of, data_dir=data_dir)) for name in TABLES}
+    return pd.DataFrame({"rows": sizes}).rename_axis("table")
+
+
+def parse_as_of(value):
+    """Return ``value`` as a ``pd.Timestamp`` (or None), or raise :class:`ParameterError`.
+
+    >>> parse_as_of("2025-09-05")
+    Timestamp('2025-09-05 00:00:00')
+    """
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return pd.Timestamp(value).normalize()
+    if isinstance(value, str):
+        try:
+            return pd.Timestamp(dt.date.fromisoformat(value.strip()))
+        except ValueError:
+            pass
+    raise ParameterError("as_of", value, AS_OF_ALLOWED)
+
+
+def read_package(data_dir=DATA_DIR):
+    """The frictionless Package for ``data_dir``; a broken descriptor raises DataError."""
+    path = Path(data_dir) / DATAPACKAGE
+    try:
+        return frictionless.Package(str(path))
+    except (frictionless.FrictionlessException, json.JSONDecodeError) as error:
+        raise DataError([Problem(shown_path(path), f"not a valid data package: {error}")]) from None
+
+
+def schema_fields(data_dir=DATA_DIR):
+    """The descriptor of every table, as plain dicts keyed by table name (for the codebook)."""
+    descriptor = json.loads((Path(data_dir) / DATAPACKAGE).read_text(encoding="utf-8"))
+    return {resource["name"]: resource for resource in descriptor["resources"]}
+
+
+def data_row_lines(path):
+    """The line on which each data row of a CSV file starts (quoted cells may span lines)."""
+    return _row_start_lines(path)[1:]
+
+
+def _row_start_lines(path):
+    starts = []
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        line = 1
+        for _ in reader:
+            starts.append(line)
+            line = reader.line_num + 1
+    return starts
+
+
+def _raise_problems(report, data_dir):
+    keys = {name: resource["schema"].get("primaryKey", [None])[0]
+            for name, resource in schema_fields(data_dir).items()}
+    problems = []
+    for task in report.tasks:
+        path = data_dir / Path(task.place).name if task.place else data_dir / DATAPACKAGE
+        try:
+            lines = _row_start_lines(path)
+        except (OSError, UnicodeDecodeError, csv.Error):
+            lines = []
+        problems += [_problem(error.to_dict(), path, lines, keys.get(task.name)) for error in task.errors]
+    problems += [_problem(error.to_dict(), data_dir / DATAPACKAGE, [], None) for error in report.errors]
+    if problems:
+        raise DataError(problems)
+
+
+def _problem(error, path, lines, key):
+    """One frictionless error as a Problem naming line, column and value."""
+
+    def line_of(row):
+        return lines[row - 1] if row and row <= len(lines) else row
+
+    row = error.get("rowNumber") or (error.get("rowNumbers") or [None])[0]
+    column, value = error.get("fieldName") or None, error.get("cell")
+    rule = f"{error['type'].replace('-', ' ')}: {error.get('note') or error['message']}"
+    if error["type"] == "foreign-key":
+        column, value = error["fieldNames"][0], error["fieldCells"][0]
+    elif error["type"] == "primary-key" and key in (header := lines and _header(path)):
+        column, value = key, error["cells"][header.index(key)]
+        first = re.search(r"position (\d+)", error.get("note", ""))
+        rule = f"primary key: the same {key} as on line {line_of(int(first.group(1)))}" if first else rule
+    elif "label" in error:
+        value = error["label"]
+    elif column is None and error.get("fieldNumber"):
+        column = f"#{error['fieldNumber']}"
+    return Problem(shown_path(path), rule, line=line_of(row), column=column, value=value)
+
+
+def _header(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return next(csv.reader(handle), [])
+
+
+def _typed_frame(schema, path):
+    text = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    return pd.DataFrame({field.name: _typed_column(text[field.name], field) for field in schema.fields})
+
+
+def _typed_column(column, field):
+    if field.type == "integer":
+        return pd.to_numeric(column).astype("Int64")
+    if field.type == "date":
+        return pd.to_datetime(column, format="%Y-%m-%d")
+    if field.type == "boolean":
+        return column.map(lambda cell: pd.NA if pd.isna(cell) else cell in _TRUE).astype("boolean")
+    if field.constraints.get("enum"):
+        return pd.Series(pd.Categorical(column, categories=field.constraints["enum"], ordered=True), name=field.name)
+    return column.astype("string")
+
+
+def _known_on(frame, name, cutoff, data_dir):
+    """Which rows were known on ``cutoff``: dated on or before it, from a source published by then."""
+    keep = pd.Series(True, index=frame.index)
+    if "date" in frame:
+        keep &= frame["date"] <= cutoff
+    if name == "sources":
+        keep &= frame["published"].isna() | (frame["published"] <= cutoff)
+    elif "source_id" in frame:
+        published = load_table("sources", data_dir=data_dir).set_index("source_id")["published"]
+        source_published = frame["source_id"].map(published)
+        keep &= source_published.isna() | (source_published <= cutoff)
+    return keep

@@ -1,0 +1,45 @@
+"""The two exception types users see: bad data and bad parameters."""
+
+
+class DataError(ValueError):
+    """A curated table breaks a rule of its schema.
+
+    The message names the file, the line as a person sees it in the file, the column, the
+    bad value and the rule broken, so the fix can be made without reading a traceback.
+    ``problems`` holds one :class:`Problem` per broken rule.
+    """
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        lines = [str(p) for p in self.problems[:20]]
+        if len(self.problems) > 20:
+            lines.append(f"... and {len(self.problems) - 20} more")
+        heading = "1 problem" if len(self.problems) == 1 else f"{len(self.problems)} problems"
+        super().__init__(f"{heading} in the curated data:\n" + "\n".join(lines))
+
+
+class Problem:
+    """One broken rule at one place in a file."""
+
+    def __init__(self, path, rule, line=None, column=None, value=None):
+        self.path, self.rule, self.line, self.column, self.value = path, rule, line, column, value
+
+    def __str__(self):
+        place = str(self.path)
+        if self.line is not None:
+            place += f", line {self.line}"
+        if self.column is not None:
+            place += f", column {self.column!r}"
+        value = "" if self.value is None else f": value {self.value!r}"
+        return f"{place}{value}: {self.rule}"
+
+    def __repr__(self):
+        return f"Problem({self})"
+
+
+class ParameterError(ValueError):
+    """A run parameter is unknown or has a value outside what is allowed."""
+
+    def __init__(self, name, value, allowed):
+        self.name, self.value, self.allowed = name, value, allowed
+        super().__init__(f"parameter {name!r}: got {value!r}; allowed: {allowed}")

@@ -1,0 +1,32 @@
+"""Where things live. One place for every path and the list of tables."""
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# ANALYSIS_DATA_DIR points a run at another copy of the tables (tests use broken copies).
+DATA_DIR = Path(os.environ.get("ANALYSIS_DATA_DIR", PROJECT_ROOT / "data"))
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+REPORTS_DIR = PROJECT_ROOT / "reports"
+DATAPACKAGE = "datapackage.json"
+
+# Table names in dependency order: a table only refers to tables before it.
+TABLES = ("sources", "actors", "force_size", "pledges", "events", "claims", "corrections")
+
+
+def seeds_dir():
+    """The folder of the two seed texts: ``$ANALYSIS_SEEDS_DIR`` or ``../shared/seeds``.
+
+    The project quotes the seed texts but never copies them, so quotes attributed to them are
+    checked against the shared folder beside the checkout.
+    """
+    return Path(os.environ.get("ANALYSIS_SEEDS_DIR", PROJECT_ROOT.parent / "shared" / "seeds"))
+
+
+def shown_path(path):
+    """A path as a person would type it: relative to the project when inside it."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)

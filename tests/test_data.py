@@ -1,0 +1,102 @@
+"""The curated tables themselves: schema, keys, quotes, and the story they must carry."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.data import load_table, validate_data
+from analysis.paths import DATA_DIR, TABLES
+from analysis.quotes import check_seed_quotes, normalise
+
+from helpers import SHARED
+
+FACTS = SHARED / "research" / "facts.md"
+
+
+def test_frictionless_cli_validates_the_package():
+    frictionless = Path(sys.executable).parent / "frictionless"
+    result = subprocess.run([str(frictionless), "validate", "datapackage.json"], cwd=DATA_DIR,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "INVALID" not in result.stdout
+
+
+def test_every_table_loads_and_every_foreign_key_resolves():
+    counts = validate_data()
+    assert set(counts) == set(TABLES)
+    assert all(counts[name] > 0 for name in TABLES if name != "corrections")
+    claims = load_table("claims")
+    for column, table, key in [("force_size_id", "force_size", "figure_id"), ("pledge_id", "pledges", "pledge_id"),
+                               ("event_id", "events", "event_id")]:
+        linked = set(claims[column].dropna())
+        assert linked, f"no claim links to {table}"
+        assert linked <= set(load_table(table)[key])
+
+
+def test_seed_quotes_are_verbatim():
+    assert check_seed_quotes() >= 70
+
+
+def test_seed_texts_are_the_first_two_sources():
+    sources = load_table("sources")
+    assert sources["seed_file"].iloc[:2].notna().all()
+    assert sources["seed_file"].iloc[2:].isna().all()
+
+
+def _facts_text():
+    assert FACTS.is_file(), f"research notes not found at {FACTS}"
+    return normalise(FACTS.read_text(encoding="utf-8"))
+
+
+def test_other_quotes_and_urls_come_from_the_research_notes():
+    """Quotes from non-seed sources are copied from the research notes, and so is every URL."""
+    facts = _facts_text()
+    sources = load_table("sources")
+    seeds = set(sources.loc[sources["seed_file"].notna(), "source_id"])
+    for name in TABLES:
+        table = load_table(name)
+        if "quote" in table:
+            for row in table[~table["source_id"].isin(seeds)].itertuples():
+                assert normalise(row.quote) in facts, f"{name} {row[1]}: quote not in research notes"
+    for url in sources["url"].dropna():
+        assert url in facts, f"URL not in research notes: {url}"
+
+
+def test_force_size_tells_the_whole_shrinking_story():
+    """Hundreds of thousands -> 100,000 -> 30,000 -> 10,000 -> more than 10,000, each dated."""
+    figures = load_table("force_size").sort_values("date")
+    value = figures["low"].fillna(figures["high"])
+
+    def first_date(condition):
+        return figures.loc[condition, "date"].min()
+
+    steps = [first_date(value >= 200_000),
+             first_date((value == 100_000) & (figures["date"] >= "2025-02-01")),
+             first_date(figures["high"] == 30_000),
+             first_date((figures["bound"] == "exact") & (value == 10_000)),
+             first_date((figures["bound"] == "at_least") & (value == 10_000) & (figures["date"] >= "2025-09-01"))]
+    assert all(pd.notna(step) for step in steps)
+    assert steps == sorted(steps)
+
+
+def test_the_26_are_recorded_without_inventing_members():
+    pledges = load_table("pledges")
+    coalition = pledges[pledges["actor_id"] == "COW"]
+    assert {"ground_troops", "sea", "air"} <= set(coalition["contribution"])
+    assert coalition["note"].str.contains("never officially listed").any()
+
+
+def test_us_options_and_refusals_are_recorded():
+    us = load_table("pledges").query("actor_id == 'USA'")
+    assert "declined" in set(us["status"]) and "floated" in set(us["status"])
+    assert {"ground_troops", "air", "intelligence"} <= set(us["contribution"])
+
+
+def test_both_seed_texts_are_coded_claim_by_claim():
+    claims = load_table("claims")
+    per_source = claims.groupby("source_id", observed=True).size()
+    assert per_source["spectator_morenets"] >= 20 and per_source["brookings_pifer"] >= 20
+    for _, group in claims.groupby("source_id", observed=True):
+        assert list(group["position"]) == list(range(1, len(group) + 1))
