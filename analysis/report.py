@@ -65,6 +65,7 @@ def build_reports(as_of=None, out=REPORTS_DIR, only=None, log=print):
 
 def publish(staging, out):
     """Swap the finished staging folder in for ``out`` by renaming, never by copying."""
+    staging.chmod(0o755)  # mkdtemp makes it private; published reports are for readers
     retired = out.with_name(f".{out.name}-retired")
     shutil.rmtree(retired, ignore_errors=True)
     if out.exists():

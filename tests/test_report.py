@@ -36,6 +36,10 @@ def test_report_publishes_executed_notebooks_and_html(published):
     assert "load_table(" not in html, "code cells must be hidden"
 
 
+def test_published_folder_is_readable_by_others(published):
+    assert published.stat().st_mode & 0o005 == 0o005
+
+
 def test_as_of_reaches_the_notebook(published):
     html = (published / "overview.html").read_text(encoding="utf-8")
     assert "Volodymyr Zelensky" in html
