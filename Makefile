@@ -25,6 +25,7 @@ $(LAB_VENV)/.installed: pyproject.toml
 
 test: $(VENV)/.installed ## Run lint, data, package, doc and notebook tests
 	$(PY) -m ruff check analysis tests
+	$(PY) -m ruff format --check analysis tests
 	$(PY) -m pytest
 
 report: $(VENV)/.installed ## Run every notebook and publish HTML in reports/ (AS_OF=YYYY-MM-DD to look back)

@@ -20,8 +20,10 @@ def render(resources):
     parts = []
     for name, resource in resources.items():
         schema = resource["schema"]
-        parts.append(f"### `{name}`\n\n{resource['description']} File `data/{resource['path']}`; "
-                     f"key `{', '.join(schema['primaryKey'])}`.\n")
+        parts.append(
+            f"### `{name}`\n\n{resource['description']} File `data/{resource['path']}`; "
+            f"key `{', '.join(schema['primaryKey'])}`.\n"
+        )
         parts.append("| field | type | required | allowed values | meaning |\n| --- | --- | --- | --- | --- |")
         links = {fk["fields"][0]: fk["reference"] for fk in schema.get("foreignKeys", [])}
         for field in schema["fields"]:

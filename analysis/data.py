@@ -125,8 +125,7 @@ def _row_start_lines(path):
 
 
 def _raise_problems(report, data_dir):
-    keys = {name: resource["schema"].get("primaryKey", [None])[0]
-            for name, resource in schema_fields(data_dir).items()}
+    keys = {name: resource["schema"].get("primaryKey", [None])[0] for name, resource in schema_fields(data_dir).items()}
     problems = []
     for task in report.tasks:
         path = data_dir / Path(task.place).name if task.place else data_dir / DATAPACKAGE

@@ -40,8 +40,15 @@ def check_seed_quotes(data_dir=DATA_DIR, seeds=None):
         if path.is_file():
             texts[row["source_id"]] = normalise(path.read_text(encoding="utf-8"))
         else:
-            problems.append(Problem(shown_path(data_dir / "sources.csv"), f"seed text not found at {path}",
-                                    line=sources_lines[index], column="seed_file", value=row["seed_file"]))
+            problems.append(
+                Problem(
+                    shown_path(data_dir / "sources.csv"),
+                    f"seed text not found at {path}",
+                    line=sources_lines[index],
+                    column="seed_file",
+                    value=row["seed_file"],
+                )
+            )
     checked = 0
     for name in TABLES:
         table = load_table(name, data_dir=data_dir)
@@ -52,8 +59,15 @@ def check_seed_quotes(data_dir=DATA_DIR, seeds=None):
             checked += 1
             if normalise(row["quote"]) not in texts[row["source_id"]]:
                 rule = f"not found verbatim in the seed text of {row['source_id']}"
-                problems.append(Problem(shown_path(data_dir / f"{name}.csv"), rule,
-                                        line=lines[index], column="quote", value=row["quote"]))
+                problems.append(
+                    Problem(
+                        shown_path(data_dir / f"{name}.csv"),
+                        rule,
+                        line=lines[index],
+                        column="quote",
+                        value=row["quote"],
+                    )
+                )
     if problems:
         raise DataError(problems)
     return checked

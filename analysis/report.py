@@ -44,18 +44,22 @@ def build_reports(as_of=None, out=REPORTS_DIR, only=None, log=print):
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        template_name="lab", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
     parameters = {} if as_of is None else {"as_of": str(as_of)}
     for notebook in notebooks:
         started = time.perf_counter()
         executed = staging / notebook.name
         try:
-            papermill.execute_notebook(str(notebook), str(executed), parameters=parameters,
-                                       cwd=str(notebook.parent), progress_bar=False)
+            papermill.execute_notebook(
+                str(notebook), str(executed), parameters=parameters, cwd=str(notebook.parent), progress_bar=False
+            )
         except papermill.PapermillExecutionError as error:
-            raise ReportError(f"{notebook.stem} failed ({error.ename}: {error.evalue}); executed copy kept at "
-                              f"{shown_path(executed)}; published reports left unchanged") from None
+            raise ReportError(
+                f"{notebook.stem} failed ({error.ename}: {error.evalue}); executed copy kept at "
+                f"{shown_path(executed)}; published reports left unchanged"
+            ) from None
         body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
         executed.with_suffix(".html").write_text(body, encoding="utf-8")
         log(f"{notebook.stem}: ok in {time.perf_counter() - started:.1f} s")

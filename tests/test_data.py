@@ -17,8 +17,9 @@ FACTS = SHARED / "research" / "facts.md"
 
 def test_frictionless_cli_validates_the_package():
     frictionless = Path(sys.executable).parent / "frictionless"
-    result = subprocess.run([str(frictionless), "validate", "datapackage.json"], cwd=DATA_DIR,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(frictionless), "validate", "datapackage.json"], cwd=DATA_DIR, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     assert "INVALID" not in result.stdout
 
@@ -28,8 +29,11 @@ def test_every_table_loads_and_every_foreign_key_resolves():
     assert set(counts) == set(TABLES)
     assert all(counts[name] > 0 for name in TABLES if name != "corrections")
     claims = load_table("claims")
-    for column, table, key in [("force_size_id", "force_size", "figure_id"), ("pledge_id", "pledges", "pledge_id"),
-                               ("event_id", "events", "event_id")]:
+    for column, table, key in [
+        ("force_size_id", "force_size", "figure_id"),
+        ("pledge_id", "pledges", "pledge_id"),
+        ("event_id", "events", "event_id"),
+    ]:
         linked = set(claims[column].dropna())
         assert linked, f"no claim links to {table}"
         assert linked <= set(load_table(table)[key])
@@ -72,11 +76,13 @@ def test_force_size_tells_the_whole_shrinking_story():
     def first_date(condition):
         return figures.loc[condition, "date"].min()
 
-    steps = [first_date(value >= 200_000),
-             first_date((value == 100_000) & (figures["date"] >= "2025-02-01")),
-             first_date(figures["high"] == 30_000),
-             first_date((figures["bound"] == "exact") & (value == 10_000)),
-             first_date((figures["bound"] == "at_least") & (value == 10_000) & (figures["date"] >= "2025-09-01"))]
+    steps = [
+        first_date(value >= 200_000),
+        first_date((value == 100_000) & (figures["date"] >= "2025-02-01")),
+        first_date(figures["high"] == 30_000),
+        first_date((figures["bound"] == "exact") & (value == 10_000)),
+        first_date((figures["bound"] == "at_least") & (value == 10_000) & (figures["date"] >= "2025-09-01")),
+    ]
     assert all(pd.notna(step) for step in steps)
     assert steps == sorted(steps)
 
@@ -85,7 +91,10 @@ def test_the_26_are_recorded_without_inventing_members():
     pledges = load_table("pledges")
     coalition = pledges[pledges["actor_id"] == "COW"]
     assert {"ground_troops", "sea", "air"} <= set(coalition["contribution"])
-    assert coalition["note"].str.contains("never officially listed").any()
+    the_26 = coalition[coalition["pledge_id"].isin(["cow_ground_troops", "cow_sea", "cow_air"])]
+    assert len(the_26) == 3 and (the_26["status"] == "pledged").all()
+    assert the_26["note"].str.contains("no official list of them was found").all()
+    assert not (pledges["note"].fillna("").str.contains("one of the 26")).any()
 
 
 def test_us_options_and_refusals_are_recorded():

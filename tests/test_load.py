@@ -81,8 +81,11 @@ BAD_CELLS = [
 ]
 
 
-@pytest.mark.parametrize(("table", "row_id", "column", "value", "rule"), BAD_CELLS,
-                         ids=[f"{t}.{c}={v[:12]!r}" for t, _, c, v, _ in BAD_CELLS])
+@pytest.mark.parametrize(
+    ("table", "row_id", "column", "value", "rule"),
+    BAD_CELLS,
+    ids=[f"{t}.{c}={v[:12]!r}" for t, _, c, v, _ in BAD_CELLS],
+)
 def test_bad_cell_is_named_by_file_line_column_value_and_rule(data_copy, table, row_id, column, value, rule):
     line = set_cell(data_copy, table, row_id, column, value)
     with pytest.raises(DataError) as caught:

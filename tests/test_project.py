@@ -61,7 +61,8 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_make_help_lists_the_front_door_targets():
-    result = subprocess.run(["make", "--no-print-directory", "help"], cwd=PROJECT_ROOT, capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "help"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    )
     for target in ("test", "report", "lab"):
         assert re.search(rf"^\s+{target}\s", result.stdout, re.MULTILINE)
