@@ -14,8 +14,11 @@ def main(argv=None):
     codebook.add_argument("--write", action="store_true", help="rewrite the codebook section of README.md")
     report = commands.add_parser("report", help="run the notebooks and publish executed copies and HTML")
     report.add_argument("--as-of", help="ISO date: build the reports as the record stood that day")
-    report.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks")
+    report.add_argument("--only", nargs="+", metavar="NAME", help="run only these reports")
+    report.add_argument("--jobs", type=int, default=None, help="parallel notebook runs (default: the machine's cores)")
     report.add_argument("--out", default=None, help="output folder (default: reports/)")
+    report.add_argument("--params", default=None, help="parameters file (default: reports.yml)")
+    report.add_argument("--force", action="store_true", help="run every notebook again, even when nothing changed")
     args = parser.parse_args(argv)
     try:
         return _run(args)
@@ -41,14 +44,22 @@ def _run(args):
             print(codebook.render(schema_fields()))
         return 0
     from analysis.paths import REPORTS_DIR
-    from analysis.report import ReportError, build_reports
+    from analysis.report import PLAN_FILE, ReportError, build_reports
 
+    if args.jobs is not None and args.jobs < 1:
+        raise ParameterError("jobs", args.jobs, "a whole number of at least 1")
     try:
-        out = build_reports(as_of=args.as_of, out=args.out or REPORTS_DIR, only=args.only)
+        build_reports(
+            as_of=args.as_of,
+            out=args.out or REPORTS_DIR,
+            only=args.only,
+            jobs=args.jobs,
+            plan_file=args.params or PLAN_FILE,
+            force=args.force,
+        )
     except ReportError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(f"reports published in {out}")
     return 0
 
 

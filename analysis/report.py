@@ -1,74 +1,464 @@
-"""Run the notebooks and publish their executed copies and HTML, all or nothing.
+"""Report runs: every notebook through papermill, in parallel, published all or nothing.
 
-Everything is built in a staging folder beside the output folder; the output folder is
-replaced only when every notebook ran and exported. A failed run leaves the last published
-reports as they were and keeps the staging folder for diagnosis.
+One *unit* is one notebook with one parameter set. A run:
+
+1. checks every parameter and validates the data before any kernel starts;
+2. takes a lock on the output folder, so two runs never publish over each other;
+3. reuses the cached result of a unit whose notebook, parameters, data and code are
+   unchanged (a content hash), and runs the rest in a process pool;
+4. builds the whole site (executed notebooks, HTML, index.html, manifest.json) in a staging
+   folder beside the output, and swaps it in by renaming only when every unit succeeded.
+
+A failed run leaves the published reports as they were and keeps the staging folder, with
+the failed executed notebook, for diagnosis.
 """
 
+import concurrent.futures
+import dataclasses
+import fcntl
+import hashlib
+import html
+import json
+import os
+import platform
+import re
 import shutil
 import tempfile
 import time
+from importlib import metadata
 from pathlib import Path
+
+import yaml
 
 from analysis.data import parse_as_of, validate_data
 from analysis.errors import ParameterError
-from analysis.paths import NOTEBOOKS_DIR, REPORTS_DIR, shown_path
+from analysis.params import check_run_parameters
+from analysis.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, shown_path
+
+PLAN_FILE = PROJECT_ROOT / "reports.yml"
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+PACKAGES = ("pandas", "altair", "matplotlib", "frictionless", "papermill", "nbconvert", "vl-convert-python")
+CACHE_NAME = ".report-cache"
 
 
 class ReportError(RuntimeError):
-    """A notebook failed; the message says which and where its executed copy was kept."""
+    """A run could not publish; the message says why and where to look."""
 
 
-def notebook_paths(only=None, notebooks_dir=NOTEBOOKS_DIR):
-    """The notebooks to run, in name order; ``only`` restricts them to the names given."""
-    found = {path.stem: path for path in sorted(Path(notebooks_dir).glob("*.ipynb"))}
-    unknown = sorted(set(only or ()) - set(found))
-    if unknown:
-        raise ParameterError("only", unknown, ", ".join(found))
-    return [path for name, path in found.items() if not only or name in only]
+@dataclasses.dataclass(frozen=True, eq=False)
+class Unit:
+    """One report: a notebook run with one parameter set, published as ``name``.ipynb/.html."""
+
+    name: str
+    notebook: str
+    parameters: dict
 
 
-def build_reports(as_of=None, out=REPORTS_DIR, only=None, log=print):
-    """Run each notebook with papermill, export it to HTML, then publish the lot.
+@dataclasses.dataclass
+class Outcome:
+    unit: Unit
+    seconds: float = 0.0
+    result: str = "ok"  # ok, cached, failed
+    message: str = ""
 
-    Parameters are checked and the data validated before any kernel starts. Returns the
-    published folder.
-    """
-    parse_as_of(as_of)
-    notebooks = notebook_paths(only)
-    validate_data()
-    import nbformat
-    import papermill
+
+# --- planning ---------------------------------------------------------------------------
+
+
+def load_plan(plan_file=PLAN_FILE, only=None, as_of=None):
+    """The units of a run, from the parameters file, checked before anything runs."""
+    try:
+        entries = yaml.safe_load(Path(plan_file).read_text(encoding="utf-8"))["reports"]
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as error:
+        raise ParameterError(
+            "params", str(plan_file), f"a readable YAML file with a 'reports' list ({error})"
+        ) from None
+    units = []
+    for entry in entries:
+        notebook = entry.get("notebook") if isinstance(entry, dict) else None
+        if not (NOTEBOOKS_DIR / f"{notebook}.ipynb").is_file():
+            known = ", ".join(sorted(path.stem for path in NOTEBOOKS_DIR.glob("*.ipynb")))
+            raise ParameterError("notebook", notebook, f"a notebook in notebooks/: {known}")
+        parameters = dict(entry.get("parameters") or {})
+        if as_of is not None:
+            parameters["as_of"] = as_of
+        checked = check_run_parameters(notebook, parameters)
+        units.append(Unit(entry.get("name", notebook), notebook, {k: v for k, v in checked.items() if v is not None}))
+    names = [unit.name for unit in units]
+    if len(set(names)) != len(names):
+        raise ParameterError("name", names, "a different name for each report in the parameters file")
+    if only:
+        unknown = sorted(set(only) - set(names))
+        if unknown:
+            raise ParameterError("only", unknown, ", ".join(names))
+        units = [unit for unit in units if unit.name in only]
+    return units
+
+
+def fingerprint(paths):
+    """A short content hash of files (names and bytes), in a stable order."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(p) for p in paths):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def data_version(data_dir=DATA_DIR):
+    """The data's version: a hash of ``datapackage.json`` and every table."""
+    return fingerprint([*Path(data_dir).glob("*.csv"), Path(data_dir) / "datapackage.json"])
+
+
+def code_version():
+    """A hash of what shapes a report besides its notebook and data: the package and template."""
+    return fingerprint([*Path(__file__).parent.glob("*.py"), *TEMPLATES_DIR.rglob("*.*")])
+
+
+def package_versions():
+    return {"python": platform.python_version(), **{name: metadata.version(name) for name in PACKAGES}}
+
+
+def unit_key(unit, data_hash, code_hash):
+    """Everything a unit's output depends on, hashed: the cache key."""
+    notebook = (NOTEBOOKS_DIR / f"{unit.notebook}.ipynb").read_bytes()
+    blob = json.dumps(
+        [
+            unit.name,
+            unit.parameters,
+            data_hash,
+            code_hash,
+            package_versions(),
+            hashlib.sha256(notebook).hexdigest(),
+            os.environ.get("SOURCE_DATE_EPOCH", ""),
+        ],
+        sort_keys=True,
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+
+# --- running one unit (in a worker process) ---------------------------------------------
+
+_EXPORTER = None
+
+
+def _worker_setup():
+    """Runs once per worker: report-mode charts for the kernels, imports and exporter reused."""
+    global _EXPORTER
+    os.environ["ANALYSIS_REPORT"] = "1"
     from nbconvert import HTMLExporter
 
+    _EXPORTER = HTMLExporter(
+        template_name="report",
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+
+
+def run_unit(unit, folder, facts):
+    """Execute one unit into ``folder`` (notebook, then HTML). Returns (seconds, error or '')."""
+    import nbformat
+    import papermill
+
+    started = time.perf_counter()
+    executed = Path(folder) / f"{unit.name}.ipynb"
+    error = ""
+    try:
+        papermill.execute_notebook(
+            str(NOTEBOOKS_DIR / f"{unit.notebook}.ipynb"),
+            str(executed),
+            parameters=unit.parameters,
+            cwd=str(NOTEBOOKS_DIR),
+            progress_bar=False,
+            log_output=False,
+            record_timing=False,
+            shutdown_kernel="immediate",
+        )
+    except papermill.PapermillExecutionError as failure:
+        error = f"{failure.ename}: {failure.evalue}"
+    if executed.is_file():
+        notebook = stable_notebook(nbformat.read(executed, as_version=4), unit)
+        nbformat.write(notebook, executed)
+        if not error:
+            executed.with_suffix(".html").write_text(render_html(notebook, unit, facts), encoding="utf-8")
+    elif not error:
+        error = "papermill wrote no executed notebook"
+    return time.perf_counter() - started, error
+
+
+def stable_notebook(notebook, unit):
+    """Drop what differs between identical runs (timings, paths), keep the parameters."""
+    notebook.metadata["papermill"] = {"parameters": unit.parameters}
+    for cell in notebook.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    return notebook
+
+
+def render_html(notebook, unit, facts):
+    """The executed notebook as one self-contained page, with contents and run facts."""
+    body, _ = _EXPORTER.from_notebook_node(notebook, resources=_page_resources(notebook, unit, facts))
+    return add_table_of_contents(body)
+
+
+def _page_resources(notebook, unit, facts):
+    import vl_convert
+
+    has_charts = any(
+        "vega-chart" in output.get("data", {}).get("text/html", "")
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+    )
+    run_facts = [
+        ("As of", unit.parameters.get("as_of", "the latest data")),
+        ("Parameters", ", ".join(f"{k} = {v}" for k, v in sorted(unit.parameters.items())) or "defaults"),
+        ("Built", build_time()),
+        *facts,
+    ]
+    return {
+        "metadata": {"name": notebook_title(notebook)},
+        "run_facts": run_facts,
+        "report_css": (TEMPLATES_DIR / "report" / "report.css").read_text(encoding="utf-8"),
+        "vega_bundle": vl_convert.javascript_bundle() if has_charts else "",
+        "toc": [],
+    }
+
+
+def build_time():
+    """When the report was built: ``SOURCE_DATE_EPOCH`` if set (reproducible builds), else now (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    seconds = int(epoch) if epoch.isdigit() else time.time()
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(seconds))
+
+
+_HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"')
+
+
+def add_table_of_contents(page):
+    """Fill the page's contents list from its section headings (h2), linking to their anchors."""
+    entries = [(anchor, html.unescape(re.sub(r"<[^>]+>", "", text))) for anchor, text in _HEADING.findall(page)]
+    items = "".join(f'<li><a href="#{anchor}">{html.escape(text)}</a></li>' for anchor, text in entries)
+    nav = (
+        f'<nav class="report-toc" aria-label="Contents"><h2 class="report-toc-title">Contents</h2><ol>{items}'
+        "</ol></nav>"
+    )
+    return page.replace("<main>", "<main>\n" + nav, 1) if entries else page
+
+
+def notebook_title(notebook):
+    """The notebook's first Markdown heading, and its first paragraph as a summary."""
+    return notebook_heading(notebook)[0]
+
+
+def notebook_heading(notebook):
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("# "):
+            title, _, rest = cell.source.partition("\n")
+            summary = next((part.strip() for part in rest.split("\n\n") if part.strip()), "")
+            return title[2:].strip(), summary
+    return "Report", ""
+
+
+# --- the whole run ----------------------------------------------------------------------
+
+
+def build_reports(as_of=None, out=REPORTS_DIR, only=None, jobs=None, plan_file=PLAN_FILE, force=False, log=print):
+    """Run the plan and publish it to ``out``. Returns the list of Outcomes.
+
+    Raises ParameterError or DataError before anything runs, ReportError if a unit fails or
+    another run holds the output folder.
+    """
+    if as_of is not None:
+        parse_as_of(as_of)
+    units = load_plan(plan_file, only, as_of)
+    counts = validate_data()
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(out):
+        return _build(units, counts, out, jobs or os.cpu_count() or 1, force, log)
+
+
+def _build(units, counts, out, jobs, force, log):
+    data_hash, code_hash = data_version(), code_version()
+    versions = package_versions()
+    facts = [
+        ("Data version", data_hash),
+        ("Package versions", ", ".join(f"{k} {v}" for k, v in versions.items())),
+        ("How to cite", citation()),
+    ]
+    cache = out.parent / CACHE_NAME
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
-    exporter = HTMLExporter(
-        template_name="lab", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-    )
-    parameters = {} if as_of is None else {"as_of": str(as_of)}
-    for notebook in notebooks:
-        started = time.perf_counter()
-        executed = staging / notebook.name
-        try:
-            papermill.execute_notebook(
-                str(notebook), str(executed), parameters=parameters, cwd=str(notebook.parent), progress_bar=False
+    keys = {unit: unit_key(unit, data_hash, code_hash) for unit in units}
+    outcomes = {unit: Outcome(unit, result="cached") for unit in units if not force and (cache / keys[unit]).is_dir()}
+    todo = [unit for unit in units if unit not in outcomes]
+    for unit in outcomes:
+        log(f"  {unit.name:<14} unchanged: reused ({_params_text(unit.parameters)})")
+    if todo:
+        outcomes.update(_run_units(todo, staging, facts, jobs, log))
+    failed = [o for o in outcomes.values() if o.result == "failed"]
+    if failed:
+        _summary(outcomes.values(), log)
+        names = ", ".join(f"{o.unit.name} ({o.message})" for o in failed)
+        raise ReportError(
+            f"{len(failed)} of {len(units)} reports failed: {names}. Executed notebooks kept in "
+            f"{shown_path(staging)}; published reports in {shown_path(out)} left unchanged"
+        )
+    for unit in todo:
+        _store(cache / keys[unit], staging, unit, outcomes[unit])
+    for unit in units:
+        for suffix in (".ipynb", ".html"):
+            shutil.copyfile(cache / keys[unit] / f"{unit.name}{suffix}", staging / f"{unit.name}{suffix}")
+    write_index(staging, units, keys, cache, data_hash, versions, counts, out)
+    _summary(outcomes.values(), log)
+    changed = publish(staging, out)
+    log(f"reports {'published' if changed else 'unchanged'}: {shown_path(out / 'index.html')}")
+    return list(outcomes.values())
+
+
+def _run_units(units, staging, facts, jobs, log):
+    outcomes = {}
+    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(units)), initializer=_worker_setup) as pool:
+        futures = {pool.submit(run_unit, unit, staging, facts): unit for unit in units}
+        for future in concurrent.futures.as_completed(futures):
+            unit = futures[future]
+            seconds, error = future.result()
+            outcomes[unit] = Outcome(unit, seconds, "failed" if error else "ok", error)
+            log(
+                f"  {unit.name:<14} {'FAILED' if error else 'ok'} in {seconds:.1f} s ({_params_text(unit.parameters)})"
+                + (f": {error}" if error else "")
             )
-        except papermill.PapermillExecutionError as error:
-            raise ReportError(
-                f"{notebook.stem} failed ({error.ename}: {error.evalue}); executed copy kept at "
-                f"{shown_path(executed)}; published reports left unchanged"
-            ) from None
-        body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
-        executed.with_suffix(".html").write_text(body, encoding="utf-8")
-        log(f"{notebook.stem}: ok in {time.perf_counter() - started:.1f} s")
-    publish(staging, out)
-    return out
+    return outcomes
+
+
+def _store(entry, staging, unit, outcome):
+    """Keep a unit's output in the cache, written to a temporary name and renamed into place."""
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(prefix=".incoming-", dir=entry.parent))
+    for suffix in (".ipynb", ".html"):
+        shutil.copyfile(staging / f"{unit.name}{suffix}", temporary / f"{unit.name}{suffix}")
+    (temporary / "run.json").write_text(json.dumps({"seconds": round(outcome.seconds, 2)}), encoding="utf-8")
+    shutil.rmtree(entry, ignore_errors=True)
+    temporary.rename(entry)
+
+
+def _params_text(parameters):
+    return ", ".join(f"{k}={v}" for k, v in sorted(parameters.items())) or "defaults"
+
+
+def _summary(outcomes, log):
+    log(f"{'report':<14} {'result':<8} {'seconds':>7}  parameters")
+    for o in sorted(outcomes, key=lambda o: o.unit.name):
+        log(f"{o.unit.name:<14} {o.result:<8} {o.seconds:>7.1f}  {_params_text(o.unit.parameters)}")
+
+
+def citation():
+    """How to cite, from CITATION.cff (the one place it is written)."""
+    cff = yaml.safe_load((PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    authors = "; ".join(author.get("name", "") for author in cff.get("authors", []))
+    return f"{authors}. {cff['title']}, version {cff['version']}. Code MIT, data CC BY 4.0."
+
+
+# --- index, manifest, what changed ------------------------------------------------------
+
+
+def table_rows(data_dir=DATA_DIR):
+    """Each table's rows as {primary key: hash of the row's text}, to see what changed between runs."""
+    import csv
+
+    tables = {}
+    for path in sorted(Path(data_dir).glob("*.csv")):
+        with open(path, newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))[1:]
+        tables[path.stem] = {row[0]: hashlib.sha256("\x1f".join(row).encode()).hexdigest()[:12] for row in rows if row}
+    return tables
+
+
+def data_changes(previous, current):
+    """Rows added, changed and removed per table, between two manifests' row hashes."""
+    changes = {}
+    for table in sorted(set(previous) | set(current)):
+        old, new = previous.get(table, {}), current.get(table, {})
+        changes[table] = {
+            "added": len(new.keys() - old.keys()),
+            "removed": len(old.keys() - new.keys()),
+            "changed": sum(1 for key in new.keys() & old.keys() if new[key] != old[key]),
+        }
+    return changes
+
+
+def write_index(staging, units, keys, cache, data_hash, versions, counts, out):
+    """index.html and manifest.json for the run, comparing the data with the last published run."""
+    import nbformat
+
+    previous_manifest = out / "manifest.json"
+    previous = json.loads(previous_manifest.read_text())["data"] if previous_manifest.is_file() else None
+    rows = table_rows()
+    if previous is None:
+        changes, since = None, None
+    elif previous["version"] == data_hash:  # same data: keep describing its last change
+        changes, since = previous["changes"], previous["since"]
+    else:
+        changes, since = data_changes(previous["rows"], rows), previous["version"]
+    reports = []
+    for unit in units:
+        title, summary = notebook_heading(nbformat.read(staging / f"{unit.name}.ipynb", as_version=4))
+        seconds = json.loads((cache / keys[unit] / "run.json").read_text())["seconds"]
+        reports.append(
+            {
+                "name": unit.name,
+                "notebook": unit.notebook,
+                "title": title,
+                "summary": summary,
+                "parameters": unit.parameters,
+                "seconds": seconds,
+                "result": "ok",
+                "key": keys[unit],
+                "html": f"{unit.name}.html",
+                "notebook_file": f"{unit.name}.ipynb",
+            }
+        )
+    manifest = {
+        "data": {"version": data_hash, "rows_per_table": counts, "rows": rows, "changes": changes, "since": since},
+        "versions": versions,
+        "reports": reports,
+    }
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    page = render_index(reports, data_hash, versions, counts, changes, since)
+    (staging / "index.html").write_text(page, encoding="utf-8")
+
+
+def render_index(reports, data_hash, versions, counts, changes, since):
+    """A plain, script-free page listing the run's reports and what changed in the data."""
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True, keep_trailing_newline=True
+    )
+    listed = [{**r, "parameters_text": _params_text(r["parameters"])} for r in reports]
+    return environment.get_template("index.html.j2").render(
+        reports=listed,
+        data_version=data_hash,
+        versions=versions,
+        counts=counts,
+        changes=changes,
+        since=since,
+        citation=citation(),
+    )
+
+
+# --- publishing -------------------------------------------------------------------------
 
 
 def publish(staging, out):
-    """Swap the finished staging folder in for ``out`` by renaming, never by copying."""
+    """Swap the staging folder in for ``out`` by renaming; return False when nothing changed.
+
+    When every file is byte-identical to what is published, nothing is touched at all.
+    """
+    if out.is_dir() and _same_files(staging, out):
+        shutil.rmtree(staging)
+        return False
     staging.chmod(0o755)  # mkdtemp makes it private; published reports are for readers
     retired = out.with_name(f".{out.name}-retired")
     shutil.rmtree(retired, ignore_errors=True)
@@ -76,3 +466,40 @@ def publish(staging, out):
         out.rename(retired)
     staging.rename(out)
     shutil.rmtree(retired, ignore_errors=True)
+    return True
+
+
+def _same_files(a, b):
+    def files(folder):
+        return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    return files(a) == files(b)
+
+
+class _lock:
+    """An exclusive lock beside ``out``: a second run refuses at once, naming the holder."""
+
+    def __init__(self, out):
+        self.path = out.with_name(f".{out.name}.lock")
+
+    def __enter__(self):
+        self.handle = open(self.path, "a+")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "another process"
+            self.handle.close()
+            raise ReportError(
+                f"another report run ({holder}) is publishing to {shown_path(self.path.parent)}; "
+                "try again when it has finished"
+            ) from None
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(f"pid {os.getpid()}")
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *_):
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()

@@ -1,67 +1,186 @@
-"""make report's engine: notebooks run, HTML is published, and a failed run loses nothing."""
+"""Report runs as a scheduler sees them: offline pages, byte-identical rebuilds, no lost reports."""
 
+import fcntl
+import json
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 
+from analysis import report
+from analysis.errors import ParameterError
+
 from helpers import set_cell
 
 pytestmark = pytest.mark.slow
+EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # fixed build time: reproducible output
 
 
-def _report(out, *args, env=None):
+def build(out, *args, env=None):
     return subprocess.run(
         [sys.executable, "-m", "analysis", "report", "--out", str(out), *args],
         capture_output=True,
         text=True,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **EPOCH, **(env or {})},
         timeout=600,
     )
 
 
-def _snapshot(folder):
+def snapshot(folder):
     return {path.relative_to(folder): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
+def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("site") / "reports"
-    result = _report(out, "--as-of", "2025-02-15")
+    result = build(out)
     assert result.returncode == 0, result.stderr
-    return out
+    return out, result
 
 
-def test_report_publishes_executed_notebooks_and_html(published):
-    assert (published / "overview.ipynb").is_file()
-    html = (published / "overview.html").read_text(encoding="utf-8")
-    assert "The force shrank" in html and "Who offers what" in html
-    assert "load_table(" not in html, "code cells must be hidden"
+def test_every_report_is_published_with_an_index(site):
+    out, result = site
+    names = ["overview", "force_size", "pledges", "perspectives"]
+    assert {p.name for p in out.iterdir()} == {f"{n}{s}" for n in names for s in (".ipynb", ".html")} | {
+        "index.html",
+        "manifest.json",
+    }
+    assert f"{out / 'index.html'}" in result.stdout
+    index = (out / "index.html").read_text()
+    for name in names:
+        assert f'href="{name}.html"' in index
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [r["name"] for r in manifest["reports"]] == names
+    assert manifest["data"]["version"] == report.data_version()
+    assert manifest["reports"][1]["parameters"] == {"scale": "log"}
 
 
-def test_published_folder_is_readable_by_others(published):
-    assert published.stat().st_mode & 0o005 == 0o005
+def test_summary_names_each_report_with_result_and_seconds(site):
+    _, result = site
+    for name in ("overview", "force_size", "pledges", "perspectives"):
+        assert re.search(rf"^{name}\s+ok\s+\d+\.\d", result.stdout, re.MULTILINE)
 
 
-def test_as_of_reaches_the_notebook(published):
-    html = (published / "overview.html").read_text(encoding="utf-8")
-    assert "Volodymyr Zelensky" in html
-    assert "Keir Starmer" not in html  # his 30,000 and 10,000 plans came after 15 Feb 2025
+def test_no_page_loads_anything_from_the_network(site):
+    out, _ = site
+    for page in out.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"<script[^>]*\bsrc=", text), page.name
+        assert not re.search(r"<link[^>]*href=[\"']?(https?:)?//", text), page.name
+        assert not re.search(r"url\(\s*[\"']?(https?:)?//", text), page.name
+        assert not re.search(r"@import", text), page.name
 
 
-def test_bad_as_of_fails_before_running_and_keeps_reports(published):
-    before = _snapshot(published)
-    result = _report(published, "--as-of", "2025-02-30")
-    assert result.returncode == 1
-    assert "parameter 'as_of'" in result.stderr
-    assert _snapshot(published) == before
+def test_pages_hide_code_and_carry_contents_charts_and_run_facts(site):
+    out, _ = site
+    page = (out / "force_size.html").read_text(encoding="utf-8")
+    assert "force_size_chart(" not in page and 'class="highlight' not in page
+    assert page.count('<script type="module">') == 2  # the Vega bundle once, then the charts
+    assert '<nav class="report-toc"' in page and 'href="#Every-figure-on-record"' in page
+    assert page.count('class="vega-chart"') == 1 and 'download="force_size.csv"' in page
+    for fact in (
+        "As of",
+        "Parameters",
+        "Built",
+        "2026-01-01 00:00 UTC",
+        "Data version",
+        "Package versions",
+        "How to cite",
+    ):
+        assert fact in page
+    assert os.path.getsize(out / "force_size.html") < 1_500_000
 
 
-def test_broken_table_fails_and_keeps_reports(published, data_copy):
-    before = _snapshot(published)
+def test_same_inputs_give_byte_identical_output(site, tmp_path):
+    """Notebooks and HTML are identical; manifest.json differs only in the measured seconds."""
+    out, _ = site
+    again = tmp_path / "reports"
+    result = build(again, "--force")
+    assert result.returncode == 0, result.stderr
+    first, second = snapshot(out), snapshot(again)
+    assert first.keys() == second.keys()
+    for name in first:
+        if name.suffix in (".ipynb", ".html"):
+            assert first[name] == second[name], name
+    without_seconds = [re.sub(rb'"seconds": [0-9.]+', b"", m[report.Path("manifest.json")]) for m in (first, second)]
+    assert without_seconds[0] == without_seconds[1]
+
+
+def test_a_run_with_nothing_changed_executes_nothing_and_changes_no_file(site):
+    out, _ = site
+    before = {p: p.stat().st_mtime_ns for p in out.iterdir()}
+    result = build(out)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("unchanged: reused") == 4
+    assert " ok in " not in result.stdout
+    assert "reports unchanged" in result.stdout
+    assert {p: p.stat().st_mtime_ns for p in out.iterdir()} == before
+
+
+def test_bad_parameter_fails_before_running_and_keeps_reports(site):
+    out, _ = site
+    before = snapshot(out)
+    for args, message in [
+        (["--as-of", "2025-02-30"], "parameter 'as_of'"),
+        (["--only", "nope"], "parameter 'only'"),
+        (["--jobs", "0"], "parameter 'jobs'"),
+    ]:
+        result = build(out, *args)
+        assert result.returncode == 1 and message in result.stderr
+        assert "Traceback" not in result.stderr
+    assert snapshot(out) == before
+
+
+def test_broken_table_fails_and_keeps_reports(site, data_copy):
+    out, _ = site
+    before = snapshot(out)
     line = set_cell(data_copy, "pledges", "deu_conditional", "status", "promised")
-    result = _report(published, env={"ANALYSIS_DATA_DIR": str(data_copy)})
+    result = build(out, env={"ANALYSIS_DATA_DIR": str(data_copy)})
     assert result.returncode == 1
-    assert f"pledges.csv, line {line}, column 'status'" in result.stderr
-    assert _snapshot(published) == before
+    assert f"pledges.csv, line {line}, column 'status': value 'promised'" in result.stderr
+    assert snapshot(out) == before
+
+
+def test_failing_notebook_keeps_reports_and_the_failed_notebook(site):
+    """A unit whose notebook raises (here: its own parameter check) fails the whole run."""
+    out, _ = site
+    before = snapshot(out)
+    units = [report.Unit("force_size", "force_size", {"scale": "cubic"})]
+    with pytest.raises(report.ReportError, match=r"force_size \(ParameterError: parameter 'scale'") as caught:
+        report._build(units, {}, out, 1, True, log=lambda *_: None)
+    assert snapshot(out) == before
+    kept = re.search(r"Executed notebooks kept in (\S+);", str(caught.value)).group(1)
+    assert (report.PROJECT_ROOT / kept / "force_size.ipynb").is_file() or (out.parent / os.path.basename(kept)).is_dir()
+
+
+def test_a_second_run_on_the_same_folder_is_refused(site):
+    out, _ = site
+    with open(out.with_name(f".{out.name}.lock"), "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = build(out)
+    assert result.returncode == 1
+    assert "another report run" in result.stderr
+
+
+def test_plan_file_and_only_select_units(tmp_path):
+    plan = tmp_path / "plan.yml"
+    plan.write_text(
+        "reports:\n  - notebook: force_size\n    name: force_linear\n    parameters: {scale: linear}\n"
+        "  - notebook: pledges\n"
+    )
+    units = report.load_plan(plan, only=["force_linear"], as_of="2025-03-01")
+    assert [(u.name, u.parameters) for u in units] == [("force_linear", {"scale": "linear", "as_of": "2025-03-01"})]
+    plan.write_text("reports:\n  - notebook: force_size\n    parameters: {scael: linear}\n")
+    with pytest.raises(ParameterError, match="'scael'"):
+        report.load_plan(plan)
+
+
+def test_data_changes_are_counted_per_table():
+    previous = {"pledges": {"a": "1", "b": "2"}, "events": {"x": "9"}}
+    current = {"pledges": {"a": "1", "b": "3", "c": "4"}, "events": {}}
+    assert report.data_changes(previous, current) == {
+        "events": {"added": 0, "removed": 1, "changed": 0},
+        "pledges": {"added": 1, "removed": 0, "changed": 1},
+    }
