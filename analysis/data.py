@@ -54,18 +54,21 @@ def load_table(name, as_of=None, data_dir=DATA_DIR):
     return frame[_known_on(frame, name, cutoff, data_dir)].reset_index(drop=True)
 
 
-def validate_data(data_dir=DATA_DIR, seeds=None):
+def validate_data(data_dir=DATA_DIR, seeds=None, require_seeds=True):
     """Check everything a report relies on; return the row count per table.
 
     Validates every table against the schema (all tables at once, so the error lists every
     problem), then checks that quotes attributed to the seed texts appear in them verbatim.
-    Raises :class:`DataError`.
+    With ``require_seeds=False`` the quote check is left out when the seed texts are not
+    there (a scheduled run on a machine without ../shared). Raises :class:`DataError`.
     """
+    from analysis.paths import seeds_dir
     from analysis.quotes import check_seed_quotes
 
     data_dir = Path(data_dir)
     _raise_problems(read_package(data_dir).validate(), data_dir)
-    check_seed_quotes(data_dir, seeds)
+    if require_seeds or Path(seeds or seeds_dir()).is_dir():
+        check_seed_quotes(data_dir, seeds)
     return {name: len(data_row_lines(data_dir / f"{name}.csv")) for name in TABLES}
 
 

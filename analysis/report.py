@@ -33,7 +33,7 @@ import yaml
 from analysis.data import parse_as_of, validate_data
 from analysis.errors import ParameterError
 from analysis.params import check_run_parameters
-from analysis.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, shown_path
+from analysis.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, seeds_dir, shown_path
 
 PLAN_FILE = PROJECT_ROOT / "reports.yml"
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -257,7 +257,7 @@ def notebook_heading(notebook):
         if cell.cell_type == "markdown" and cell.source.startswith("# "):
             title, _, rest = cell.source.partition("\n")
             summary = next((part.strip() for part in rest.split("\n\n") if part.strip()), "")
-            return title[2:].strip(), summary
+            return title[2:].strip(), re.sub(r"[*`]", "", summary)  # plain text: no Markdown emphasis
     return "Report", ""
 
 
@@ -273,7 +273,9 @@ def build_reports(as_of=None, out=REPORTS_DIR, only=None, jobs=None, plan_file=P
     if as_of is not None:
         parse_as_of(as_of)
     units = load_plan(plan_file, only, as_of)
-    counts = validate_data()
+    counts = validate_data(require_seeds=False)
+    if not seeds_dir().is_dir():
+        log(f"note: seed texts not found at {seeds_dir()}: verbatim-quote check left to `make test`")
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     with _lock(out):
