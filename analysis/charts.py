@@ -152,7 +152,7 @@ def force_size_chart(series, scale="log"):
         .encode(
             y=alt.Y("low:Q", scale=y_scale),
             y2="high:Q",
-            color=alt.Color("figure_kind:N", scale=_scale(KIND_COLOURS), legend=None),
+            color=alt.Color("figure_kind:N", scale=_scale(KIND_COLOURS), title="What the figure was"),
         )
     )
     points = base.mark_point(filled=True, size=110, opacity=0.9).encode(
@@ -227,8 +227,8 @@ def pledge_matrix_chart(latest, actors, sources):
         alt.Chart(data)
         .mark_rect(stroke="white", strokeWidth=2)
         .encode(
-            x=alt.X("contribution:N", title=None, axis=alt.Axis(labelAngle=-30)),
-            y=alt.Y("actor:N", title=None),
+            x=alt.X("contribution:N", title=None, axis=alt.Axis(labelAngle=-30, grid=False)),
+            y=alt.Y("actor:N", title=None, axis=alt.Axis(grid=False)),
             color=alt.Color("status:N", scale=_scale(STATUS_COLOURS), title="Latest status"),
             tooltip=[
                 alt.Tooltip("actor:N", title="Actor"),
@@ -378,8 +378,9 @@ def report_mimebundle(spec, **_):
 
     The page template inlines the Vega libraries once and draws every ``figure.vega-chart``.
     Here each chart gets a counter-based id (the same on every run), its description as a
-    visible caption and ``aria-label``, and a link that downloads the data behind it as CSV
-    from the page itself. No script is fetched and no CDN address is written.
+    visible caption (Vega also gives the drawn SVG the description as its ``aria-label``), and
+    a link that downloads the data behind it as CSV from the page itself. No script is fetched
+    and no CDN address is written.
     """
     number = next(_chart_numbers)
     spec = {key: value for key, value in spec.items() if key != "$schema"}
@@ -388,10 +389,10 @@ def report_mimebundle(spec, **_):
     data = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("<", "\\u003c")
     body = (
         f'<figure class="vega-chart" id="chart-{number}">'
-        f'<div class="vega-view" role="img" aria-label="{description}"></div>'
+        '<div class="vega-view"></div>'
         f'<script type="application/json" class="vega-spec">{data}</script>'
-        f'<figcaption>{description} <a class="chart-download" download="{name}.csv" '
-        f'href="{chart_csv_uri(spec)}">Download the data behind this chart (CSV)</a></figcaption></figure>'
+        f'<figcaption><p>{description}</p><p><a class="chart-download" download="{name}.csv" '
+        f'href="{chart_csv_uri(spec)}">Download the data behind this chart (CSV)</a></p></figcaption></figure>'
     )
     return {"text/html": body, "text/plain": f"<chart: {name}>"}
 

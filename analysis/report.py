@@ -222,7 +222,6 @@ def _page_resources(notebook, unit, facts):
         "run_facts": run_facts,
         "report_css": (TEMPLATES_DIR / "report" / "report.css").read_text(encoding="utf-8"),
         "vega_bundle": vl_convert.javascript_bundle() if has_charts else "",
-        "toc": [],
     }
 
 

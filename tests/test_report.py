@@ -4,40 +4,15 @@ import fcntl
 import json
 import os
 import re
-import subprocess
-import sys
 
 import pytest
 
 from analysis import report
 from analysis.errors import ParameterError
 
-from helpers import set_cell
+from helpers import build, set_cell, snapshot
 
 pytestmark = pytest.mark.slow
-EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # fixed build time: reproducible output
-
-
-def build(out, *args, env=None):
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", "report", "--out", str(out), *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **EPOCH, **(env or {})},
-        timeout=600,
-    )
-
-
-def snapshot(folder):
-    return {path.relative_to(folder): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("site") / "reports"
-    result = build(out)
-    assert result.returncode == 0, result.stderr
-    return out, result
 
 
 def test_every_report_is_published_with_an_index(site):
