@@ -19,10 +19,12 @@ import fcntl
 import hashlib
 import html
 import json
+import multiprocessing
 import os
 import platform
 import re
 import shutil
+import signal
 import tempfile
 import time
 from importlib import metadata
@@ -43,6 +45,14 @@ CACHE_NAME = ".report-cache"
 
 class ReportError(RuntimeError):
     """A run could not publish; the message says why and where to look."""
+
+
+class ReportInterrupted(ReportError):
+    """The run was stopped by a signal (e.g. a scheduler's SIGTERM) before it could publish."""
+
+
+def _stop_on_signal(signum, _frame):
+    raise ReportInterrupted(f"stopped by {signal.Signals(signum).name}")
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -143,6 +153,7 @@ _EXPORTER = None
 def _worker_setup():
     """Runs once per worker: report-mode charts for the kernels, imports and exporter reused."""
     global _EXPORTER
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stopping a worker ends it (and its kernel) at once
     os.environ["ANALYSIS_REPORT"] = "1"
     from nbconvert import HTMLExporter
 
@@ -173,6 +184,7 @@ def run_unit(unit, folder, facts):
             log_output=False,
             record_timing=False,
             shutdown_kernel="immediate",
+            extra_arguments=["--log-level=ERROR"],  # the kernel's own start-up warnings are not the run's news
         )
     except papermill.PapermillExecutionError as failure:
         error = f"{failure.ename}: {failure.evalue}"
@@ -277,8 +289,12 @@ def build_reports(as_of=None, out=REPORTS_DIR, only=None, jobs=None, plan_file=P
         log(f"note: seed texts not found at {seeds_dir()}: verbatim-quote check left to `make test`")
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    with _lock(out):
-        return _build(units, counts, out, jobs or os.cpu_count() or 1, force, log)
+    previous_handler = signal.signal(signal.SIGTERM, _stop_on_signal)
+    try:
+        with _lock(out):
+            return _build(units, counts, out, jobs or os.cpu_count() or 1, force, log)
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
 
 
 def _build(units, counts, out, jobs, force, log):
@@ -297,7 +313,12 @@ def _build(units, counts, out, jobs, force, log):
     for unit in outcomes:
         log(f"  {unit.name:<14} unchanged: reused ({_params_text(unit.parameters)})")
     if todo:
-        outcomes.update(_run_units(todo, staging, facts, jobs, log))
+        try:
+            outcomes.update(_run_units(todo, staging, facts, jobs, log))
+        except ReportInterrupted as stop:
+            raise ReportInterrupted(
+                f"{stop}: nothing published, {shown_path(out)} left unchanged; partial build in {shown_path(staging)}"
+            ) from None
     failed = [o for o in outcomes.values() if o.result == "failed"]
     if failed:
         _summary(outcomes.values(), log)
@@ -320,7 +341,8 @@ def _build(units, counts, out, jobs, force, log):
 
 def _run_units(units, staging, facts, jobs, log):
     outcomes = {}
-    with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(units)), initializer=_worker_setup) as pool:
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(units)), initializer=_worker_setup)
+    try:
         futures = {pool.submit(run_unit, unit, staging, facts): unit for unit in units}
         for future in concurrent.futures.as_completed(futures):
             unit = futures[future]
@@ -330,6 +352,12 @@ def _run_units(units, staging, facts, jobs, log):
                 f"  {unit.name:<14} {'FAILED' if error else 'ok'} in {seconds:.1f} s ({_params_text(unit.parameters)})"
                 + (f": {error}" if error else "")
             )
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in multiprocessing.active_children():  # their kernels exit with them
+            worker.terminate()
+        raise
+    pool.shutdown()
     return outcomes
 
 

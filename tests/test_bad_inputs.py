@@ -1,0 +1,157 @@
+"""The corpus of bad inputs (bad_inputs.yml), and runs that fail or are stopped part-way.
+
+Every case must: name the exact place (file, line and column, or the parameter), exit
+non-zero, and leave the published reports byte for byte as they were.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from analysis.paths import PROJECT_ROOT
+
+from helpers import EPOCH, build, set_cell, snapshot
+
+pytestmark = pytest.mark.slow
+CORPUS = yaml.safe_load((Path(__file__).parent / "bad_inputs.yml").read_text(encoding="utf-8"))
+
+
+def test_the_corpus_is_large_enough():
+    assert len(CORPUS["data"]) + len(CORPUS["parameters"]) + 2 >= 25  # + the two run cases below
+
+
+def break_data(data_dir, case):
+    """Apply one data case to a copy of data/; return the line it points at."""
+    if "cell" in case:
+        return set_cell(data_dir, *case["cell"])
+    table, *change = case.get("append") or case["replace"]
+    path = data_dir / f"{table}.csv"
+    text = path.read_text(encoding="utf-8")
+    text = text + change[0] + "\n" if "append" in case else text.replace(change[0], change[1], 1)
+    path.write_text(text, encoding="utf-8")
+    return len(text.splitlines())
+
+
+@pytest.mark.parametrize("case", CORPUS["data"], ids=[c["id"] for c in CORPUS["data"]])
+def test_bad_data_is_named_and_loses_nothing(site, data_copy, case):
+    out, _ = site
+    before = snapshot(out)
+    line = break_data(data_copy, case)
+    result = build(out, env={"ANALYSIS_DATA_DIR": str(data_copy)})
+    assert result.returncode == 1
+    assert case["expect"].format(line=line) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(out) == before
+
+
+@pytest.mark.parametrize("case", CORPUS["parameters"], ids=[c["id"] for c in CORPUS["parameters"]])
+def test_bad_parameters_are_named_and_lose_nothing(site, tmp_path, case):
+    out, _ = site
+    before = snapshot(out)
+    args = list(case.get("args", []))
+    if "plan" in case:
+        plan = tmp_path / "plan.yml"
+        plan.write_text(case["plan"], encoding="utf-8")
+        args += ["--params", str(plan)]
+    result = build(out, *args)
+    assert result.returncode == 1
+    assert case["expect"] in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(out) == before
+
+
+# --- runs that fail or are stopped: on a copy of the project, whose notebooks we may break ----
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """A copy of the project (with ../shared beside it) and its first published reports."""
+    root = tmp_path_factory.mktemp("project")
+    copy = root / "main"
+    ignore = shutil.ignore_patterns(
+        ".venv*",
+        ".git",
+        "reports",
+        ".report-cache",
+        "test-output",
+        "__pycache__",
+        ".pytest_cache",
+        ".ruff_cache",
+        "*.egg-info",
+    )
+    shutil.copytree(PROJECT_ROOT, copy, ignore=ignore)
+    (root / "shared").symlink_to(PROJECT_ROOT.parent / "shared")
+    result = run_in(copy, "report")
+    assert result.returncode == 0, result.stderr
+    return copy
+
+
+def run_in(copy, *args, **popen):
+    """`python -m analysis ARGS` inside the copy, its kernels importing the copy's package."""
+    env = {**os.environ, **EPOCH, "PYTHONPATH": str(copy)}
+    env.pop("ANALYSIS_DATA_DIR", None)
+    command = [sys.executable, "-m", "analysis", *args]
+    if popen:
+        return subprocess.Popen(command, cwd=copy, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_a_notebook_that_raises_fails_the_run_and_keeps_the_reports(project):
+    published = project / "reports"
+    before = snapshot(published)
+    path = project / "notebooks" / "pledges.ipynb"
+    notebook = json.loads(path.read_text())
+    notebook["cells"].append(
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "boom",
+            "metadata": {},
+            "outputs": [],
+            "source": ["raise RuntimeError('injected failure')"],
+        }
+    )
+    path.write_text(json.dumps(notebook))
+    try:
+        result = run_in(project, "report")
+    finally:
+        notebook["cells"].pop()
+        path.write_text(json.dumps(notebook))
+    assert result.returncode == 1
+    assert "pledges (RuntimeError: injected failure)" in result.stderr
+    assert snapshot(published) == before
+    kept = next(project.glob(".reports-build-*/pledges.ipynb"))
+    assert "injected failure" in kept.read_text()
+
+
+def running_kernels():
+    found = subprocess.run(["pgrep", "-f", "ipykernel_launcher"], capture_output=True, text=True)
+    return len(found.stdout.split())
+
+
+def test_a_run_stopped_by_sigterm_part_way_keeps_the_reports(project):
+    published = project / "reports"
+    before = snapshot(published)
+    kernels_before = running_kernels()
+    process = run_in(project, "report", "--force", "--jobs", "1", popen=True)
+    first_line = process.stdout.readline()  # the first report has finished; others are still to run
+    assert " ok in " in first_line, first_line
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert "stopped by SIGTERM: nothing published" in stderr
+    assert snapshot(published) == before
+    deadline = time.monotonic() + 10
+    while running_kernels() > kernels_before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert running_kernels() == kernels_before  # the stopped run left no kernel behind
+    again = run_in(project, "report")  # the lock was released
+    assert again.returncode == 0, again.stderr
