@@ -6,7 +6,7 @@ LAB_VENV := .venv-lab
 PY := $(VENV)/bin/python
 
 .DEFAULT_GOAL := help
-.PHONY: help test report lab validate codebook lint clean
+.PHONY: help test report lab bench validate codebook clean
 
 help: ## List the targets
 	@echo "Targets:"
@@ -30,6 +30,9 @@ test: $(VENV)/.installed ## Run lint, data, package, doc and notebook tests
 
 report: $(VENV)/.installed ## Run every notebook and publish HTML in reports/ (AS_OF=YYYY-MM-DD to look back)
 	$(PY) -m analysis report $(if $(AS_OF),--as-of $(AS_OF))
+
+bench: $(VENV)/.installed ## Measure build times, import cost and page sizes (prints figures, not a test)
+	$(PY) benchmarks/bench.py
 
 lab: $(LAB_VENV)/.installed ## Start JupyterLab in notebooks/ with `analysis` importable
 	$(LAB_VENV)/bin/jupyter lab --notebook-dir=notebooks

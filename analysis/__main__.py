@@ -36,7 +36,7 @@ def _run(args):
         return 0
     if args.command == "codebook":
         from analysis import codebook
-        from analysis.data import schema_fields
+        from analysis.schema import schema_fields
 
         if args.write:
             print("README.md codebook " + ("updated" if codebook.write_readme() else "already up to date"))

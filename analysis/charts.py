@@ -17,8 +17,7 @@ import urllib.parse
 import altair as alt
 import pandas as pd
 
-# Set by the report runner: charts are written for the offline HTML page, not for JupyterLab.
-REPORT_MODE_VARIABLE = "ANALYSIS_REPORT"
+from analysis.paths import REPORT_MODE_VARIABLE
 
 STATUS_COLOURS = {
     "floated": "#9ecae1",

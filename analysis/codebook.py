@@ -52,7 +52,7 @@ def updated_readme(readme, resources):
 
 def write_readme(data_dir=DATA_DIR, readme_path=PROJECT_ROOT / "README.md"):
     """Rewrite the README codebook; return True when the file changed."""
-    from analysis.data import schema_fields
+    from analysis.schema import schema_fields
 
     old = readme_path.read_text(encoding="utf-8")
     new = updated_readme(old, schema_fields(data_dir))

@@ -6,7 +6,13 @@ calls :func:`check_run_parameters` before any kernel starts. Both raise
 :class:`~analysis.errors.ParameterError`, naming the parameter and what is allowed.
 """
 
+import csv
+import datetime as dt
+
 from analysis.errors import ParameterError
+from analysis.paths import DATA_DIR
+
+AS_OF_ALLOWED = "an ISO date YYYY-MM-DD (e.g. 2025-09-05), or None for all data"
 
 SCALES = ("log", "linear")
 DEFAULT_SOURCES = ("spectator_morenets", "brookings_pifer")
@@ -54,12 +60,35 @@ def check_run_parameters(notebook, values):
     return checked
 
 
-def _check_as_of(value):
-    from analysis.data import AS_OF_ALLOWED, parse_as_of
+def parse_iso_date(value):
+    """``value`` (an ISO date string or a date) as a ``datetime.date``, or ParameterError for as_of.
 
+    >>> parse_iso_date("2025-09-05")
+    datetime.date(2025, 9, 5)
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ParameterError("as_of", value, AS_OF_ALLOWED)
+
+
+def _check_as_of(value):
     if value is not None and not isinstance(value, str):
         raise ParameterError("as_of", value, AS_OF_ALLOWED)
-    parse_as_of(value)
+    if value is not None:
+        parse_iso_date(value)
+
+
+def column_values(table, column, data_dir=None):
+    """The values of one column of a table, read straight from its CSV (light: no pandas)."""
+    with open((data_dir or DATA_DIR) / f"{table}.csv", newline="", encoding="utf-8") as handle:
+        return [row[column] for row in csv.DictReader(handle)]
 
 
 def _check_scale(value):
@@ -69,11 +98,9 @@ def _check_scale(value):
 
 def _one_of_column(name, table, column, allow_none):
     def check(value):
-        from analysis.data import load_table
-
         if value is None and allow_none:
             return
-        known = list(load_table(table)[column].astype(str)) if table else []
+        known = column_values(table, column)
         if not isinstance(value, str) or value not in known:
             allowed = ", ".join(dict.fromkeys(known))
             raise ParameterError(name, value, ("None (all) or one of: " if allow_none else "one of: ") + allowed)
@@ -83,7 +110,7 @@ def _one_of_column(name, table, column, allow_none):
 
 def _one_of_enum(name, table, column):
     def check(value):
-        from analysis.data import schema_fields
+        from analysis.schema import schema_fields
 
         fields = schema_fields()[table]["schema"]["fields"]
         allowed = next(f for f in fields if f["name"] == column)["constraints"]["enum"]

@@ -10,6 +10,11 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 DATAPACKAGE = "datapackage.json"
 
+# Set by the report runner for its kernels: charts are drawn for the offline page, and the
+# data version the run validated before starting them need not be validated again.
+REPORT_MODE_VARIABLE = "ANALYSIS_REPORT"
+VALIDATED_DATA_VARIABLE = "ANALYSIS_VALIDATED_DATA"
+
 # Table names in dependency order: a table only refers to tables before it.
 TABLES = ("sources", "actors", "force_size", "pledges", "events", "claims", "corrections")
 

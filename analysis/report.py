@@ -32,15 +32,26 @@ from pathlib import Path
 
 import yaml
 
-from analysis.data import parse_as_of, validate_data
 from analysis.errors import ParameterError
-from analysis.params import check_run_parameters
-from analysis.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, seeds_dir, shown_path
+from analysis.hashing import data_version, fingerprint
+from analysis.params import check_run_parameters, parse_iso_date
+from analysis.paths import (
+    DATA_DIR,
+    NOTEBOOKS_DIR,
+    PROJECT_ROOT,
+    REPORT_MODE_VARIABLE,
+    REPORTS_DIR,
+    VALIDATED_DATA_VARIABLE,
+    seeds_dir,
+    shown_path,
+)
 
 PLAN_FILE = PROJECT_ROOT / "reports.yml"
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 PACKAGES = ("pandas", "altair", "matplotlib", "frictionless", "papermill", "nbconvert", "vl-convert-python")
 CACHE_NAME = ".report-cache"
+# Artefacts that depend only on installed library versions (the inlined Vega bundle).
+LIBRARY_CACHE = PROJECT_ROOT / ".cache"
 
 
 class ReportError(RuntimeError):
@@ -105,19 +116,6 @@ def load_plan(plan_file=PLAN_FILE, only=None, as_of=None):
     return units
 
 
-def fingerprint(paths):
-    """A short content hash of files (names and bytes), in a stable order."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(p) for p in paths):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
-
-
-def data_version(data_dir=DATA_DIR):
-    """The data's version: a hash of ``datapackage.json`` and every table."""
-    return fingerprint([*Path(data_dir).glob("*.csv"), Path(data_dir) / "datapackage.json"])
-
-
 def code_version():
     """A hash of what shapes a report besides its notebook and data: the package and template."""
     return fingerprint([*Path(__file__).parent.glob("*.py"), *TEMPLATES_DIR.rglob("*.*")])
@@ -150,11 +148,18 @@ def unit_key(unit, data_hash, code_hash):
 _EXPORTER = None
 
 
-def _worker_setup():
-    """Runs once per worker: report-mode charts for the kernels, imports and exporter reused."""
+def _worker_setup(validated_version):
+    """Runs once per worker, while the parent still validates the data: imports and exporter warmed.
+
+    Kernels inherit the environment: report-mode charts, and the data version this run has
+    validated (so they need not validate the same bytes again).
+    """
     global _EXPORTER
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stopping a worker ends it (and its kernel) at once
-    os.environ["ANALYSIS_REPORT"] = "1"
+    os.environ[REPORT_MODE_VARIABLE] = "1"
+    os.environ[VALIDATED_DATA_VARIABLE] = validated_version
+    import nbformat
+    import papermill  # noqa: F401  (imported once here, not per notebook)
     from nbconvert import HTMLExporter
 
     _EXPORTER = HTMLExporter(
@@ -164,6 +169,27 @@ def _worker_setup():
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
+    _EXPORTER.from_notebook_node(nbformat.v4.new_notebook())  # loads the templates now, not on the first report
+
+
+def _warm():
+    """A no-op task: submitting one per worker starts the workers early."""
+
+
+def vega_bundle():
+    """The Vega, Vega-Lite and vega-embed scripts to inline, built once per vl-convert version.
+
+    Bundling takes about a second, so the result is kept in ``.cache/`` and read from there.
+    """
+    import vl_convert
+
+    path = LIBRARY_CACHE / f"vega-bundle-{metadata.version('vl-convert-python')}.js"
+    if not path.is_file():
+        LIBRARY_CACHE.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(vl_convert.javascript_bundle(), encoding="utf-8")
+        temporary.rename(path)
+    return path.read_text(encoding="utf-8")
 
 
 def run_unit(unit, folder, facts):
@@ -183,6 +209,7 @@ def run_unit(unit, folder, facts):
             progress_bar=False,
             log_output=False,
             record_timing=False,
+            request_save_on_cell_execute=False,  # one write at the end, not one per cell
             shutdown_kernel="immediate",
             extra_arguments=["--log-level=ERROR"],  # the kernel's own start-up warnings are not the run's news
         )
@@ -216,8 +243,6 @@ def render_html(notebook, unit, facts):
 
 
 def _page_resources(notebook, unit, facts):
-    import vl_convert
-
     has_charts = any(
         "vega-chart" in output.get("data", {}).get("text/html", "")
         for cell in notebook.cells
@@ -233,7 +258,7 @@ def _page_resources(notebook, unit, facts):
         "metadata": {"name": notebook_title(notebook)},
         "run_facts": run_facts,
         "report_css": (TEMPLATES_DIR / "report" / "report.css").read_text(encoding="utf-8"),
-        "vega_bundle": vl_convert.javascript_bundle() if has_charts else "",
+        "vega_bundle": vega_bundle() if has_charts else "",
     }
 
 
@@ -259,14 +284,16 @@ def add_table_of_contents(page):
 
 
 def notebook_title(notebook):
-    """The notebook's first Markdown heading, and its first paragraph as a summary."""
-    return notebook_heading(notebook)[0]
+    """The notebook's first Markdown heading."""
+    return notebook_heading(notebook["cells"])[0]
 
 
-def notebook_heading(notebook):
-    for cell in notebook.cells:
-        if cell.cell_type == "markdown" and cell.source.startswith("# "):
-            title, _, rest = cell.source.partition("\n")
+def notebook_heading(cells):
+    """The first Markdown heading of a notebook's cells, and its first paragraph as a summary."""
+    for cell in cells:
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        if cell["cell_type"] == "markdown" and source.startswith("# "):
+            title, _, rest = source.partition("\n")
             summary = next((part.strip() for part in rest.split("\n\n") if part.strip()), "")
             return title[2:].strip(), re.sub(r"[*`]", "", summary)  # plain text: no Markdown emphasis
     return "Report", ""
@@ -282,22 +309,40 @@ def build_reports(as_of=None, out=REPORTS_DIR, only=None, jobs=None, plan_file=P
     another run holds the output folder.
     """
     if as_of is not None:
-        parse_as_of(as_of)
+        parse_iso_date(as_of)
     units = load_plan(plan_file, only, as_of)
-    counts = validate_data(require_seeds=False)
-    if not seeds_dir().is_dir():
-        log(f"note: seed texts not found at {seeds_dir()}: verbatim-quote check left to `make test`")
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     previous_handler = signal.signal(signal.SIGTERM, _stop_on_signal)
     try:
         with _lock(out):
-            return _build(units, counts, out, jobs or os.cpu_count() or 1, force, log)
+            return _build(units, out, jobs or os.cpu_count() or 1, force, log)
     finally:
         signal.signal(signal.SIGTERM, previous_handler)
 
 
-def _build(units, counts, out, jobs, force, log):
+def validate_once(cache, data_hash, code_hash, log=print):
+    """Validate the data unless this very data and code were validated before; return row counts.
+
+    A stamp in the cache records a passed validation (and whether the seed quotes were checked),
+    so a run in which nothing changed need not load pandas or frictionless at all.
+    """
+    quotes = seeds_dir().is_dir()
+    if not quotes:
+        log(f"note: seed texts not found at {seeds_dir()}: verbatim-quote check left to `make test`")
+    stamp = cache / "validated" / f"{data_hash}-{code_hash}-{'quotes' if quotes else 'schema'}.json"
+    if stamp.is_file():
+        return json.loads(stamp.read_text())
+    from analysis.data import validate_data
+
+    counts = validate_data(require_seeds=False)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(json.dumps(counts))
+    return counts
+
+
+def _build(units, out, jobs, force, log):
+    """Validate (while workers warm up), run what changed, and publish; see build_reports."""
     data_hash, code_hash = data_version(), code_version()
     versions = package_versions()
     facts = [
@@ -306,19 +351,28 @@ def _build(units, counts, out, jobs, force, log):
         ("How to cite", citation()),
     ]
     cache = out.parent / CACHE_NAME
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
     keys = {unit: unit_key(unit, data_hash, code_hash) for unit in units}
     outcomes = {unit: Outcome(unit, result="cached") for unit in units if not force and (cache / keys[unit]).is_dir()}
     todo = [unit for unit in units if unit not in outcomes]
-    for unit in outcomes:
-        log(f"  {unit.name:<14} unchanged: reused ({_params_text(unit.parameters)})")
-    if todo:
-        try:
-            outcomes.update(_run_units(todo, staging, facts, jobs, log))
-        except ReportInterrupted as stop:
-            raise ReportInterrupted(
-                f"{stop}: nothing published, {shown_path(out)} left unchanged; partial build in {shown_path(staging)}"
-            ) from None
+    pool = _start_workers(min(jobs, len(todo)), data_hash) if todo else None
+    try:
+        counts = validate_once(cache, data_hash, code_hash, log)  # no kernel starts before this passes
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
+        for unit in outcomes:
+            log(f"  {unit.name:<14} unchanged: reused ({_params_text(unit.parameters)})")
+        if todo:
+            try:
+                outcomes.update(_run_units(pool, todo, staging, facts, log))
+            except ReportInterrupted as stop:
+                raise ReportInterrupted(
+                    f"{stop}: nothing published, {shown_path(out)} left unchanged; partial build in "
+                    f"{shown_path(staging)}"
+                ) from None
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    if pool:
+        pool.shutdown()
     failed = [o for o in outcomes.values() if o.result == "failed"]
     if failed:
         _summary(outcomes.values(), log)
@@ -339,25 +393,33 @@ def _build(units, counts, out, jobs, force, log):
     return list(outcomes.values())
 
 
-def _run_units(units, staging, facts, jobs, log):
+def _start_workers(count, data_hash):
+    """A process pool whose workers start (and warm up) at once, before any unit is submitted."""
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=count, initializer=_worker_setup, initargs=(data_hash,))
+    for _ in range(count):
+        pool.submit(_warm)
+    return pool
+
+
+def _stop_workers(pool):
+    if pool is None:
+        return
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in multiprocessing.active_children():  # their kernels exit with them
+        worker.terminate()
+
+
+def _run_units(pool, units, staging, facts, log):
     outcomes = {}
-    pool = concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(units)), initializer=_worker_setup)
-    try:
-        futures = {pool.submit(run_unit, unit, staging, facts): unit for unit in units}
-        for future in concurrent.futures.as_completed(futures):
-            unit = futures[future]
-            seconds, error = future.result()
-            outcomes[unit] = Outcome(unit, seconds, "failed" if error else "ok", error)
-            log(
-                f"  {unit.name:<14} {'FAILED' if error else 'ok'} in {seconds:.1f} s ({_params_text(unit.parameters)})"
-                + (f": {error}" if error else "")
-            )
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        for worker in multiprocessing.active_children():  # their kernels exit with them
-            worker.terminate()
-        raise
-    pool.shutdown()
+    futures = {pool.submit(run_unit, unit, staging, facts): unit for unit in units}
+    for future in concurrent.futures.as_completed(futures):
+        unit = futures[future]
+        seconds, error = future.result()
+        outcomes[unit] = Outcome(unit, seconds, "failed" if error else "ok", error)
+        log(
+            f"  {unit.name:<14} {'FAILED' if error else 'ok'} in {seconds:.1f} s ({_params_text(unit.parameters)})"
+            + (f": {error}" if error else "")
+        )
     return outcomes
 
 
@@ -419,8 +481,6 @@ def data_changes(previous, current):
 
 def write_index(staging, units, keys, cache, data_hash, versions, counts, out):
     """index.html and manifest.json for the run, comparing the data with the last published run."""
-    import nbformat
-
     previous_manifest = out / "manifest.json"
     previous = json.loads(previous_manifest.read_text())["data"] if previous_manifest.is_file() else None
     rows = table_rows()
@@ -432,7 +492,8 @@ def write_index(staging, units, keys, cache, data_hash, versions, counts, out):
         changes, since = data_changes(previous["rows"], rows), previous["version"]
     reports = []
     for unit in units:
-        title, summary = notebook_heading(nbformat.read(staging / f"{unit.name}.ipynb", as_version=4))
+        notebook = json.loads((staging / f"{unit.name}.ipynb").read_text(encoding="utf-8"))
+        title, summary = notebook_heading(notebook["cells"])
         seconds = json.loads((cache / keys[unit] / "run.json").read_text())["seconds"]
         reports.append(
             {

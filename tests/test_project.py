@@ -8,8 +8,8 @@ import tomllib
 import yaml
 
 from analysis import codebook
-from analysis.data import schema_fields
 from analysis.paths import PROJECT_ROOT
+from analysis.schema import schema_fields
 
 
 def _pyproject_pins():

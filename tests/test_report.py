@@ -124,7 +124,7 @@ def test_failing_notebook_keeps_reports_and_the_failed_notebook(site):
     before = snapshot(out)
     units = [report.Unit("force_size", "force_size", {"scale": "cubic"})]
     with pytest.raises(report.ReportError, match=r"force_size \(ParameterError: parameter 'scale'") as caught:
-        report._build(units, {}, out, 1, True, log=lambda *_: None)
+        report._build(units, out, 1, True, log=lambda *_: None)
     assert snapshot(out) == before
     kept = re.search(r"Executed notebooks kept in (\S+);", str(caught.value)).group(1)
     assert (report.PROJECT_ROOT / kept / "force_size.ipynb").is_file() or (out.parent / os.path.basename(kept)).is_dir()

@@ -1,0 +1,112 @@
+"""Where a report build spends its time, measured in one run on one machine.
+
+Prints each figure, the ratios the project aims for, and whether each target is met:
+
+- the naive loop a user would write (papermill CLI, then jupyter nbconvert CLI, per notebook);
+- the floor: one kernel per notebook, started and made to import what the notebooks use, at
+  the report run's parallelism;
+- the full report build (--force) and a rebuild with nothing changed;
+- `import analysis` against `import pandas`; the size of each published HTML page.
+
+Run with `make bench` (not part of the tests: speed lives here, behaviour in tests/).
+"""
+
+import concurrent.futures
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+NOTEBOOKS = ["overview", "force_size", "pledges", "perspectives"]
+JOBS = os.cpu_count() or 1
+IMPORTS = "import pandas, altair, matplotlib.pyplot, analysis.charts, analysis.data, analysis.transforms"
+
+
+def timed(function):
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started
+
+
+def run(*command, env=None):
+    subprocess.run(command, check=True, capture_output=True, cwd=ROOT, env={**os.environ, **(env or {})})
+
+
+def naive_loop(folder):
+    for name in NOTEBOOKS:
+        executed = folder / f"{name}.ipynb"
+        run(str(BIN / "papermill"), f"notebooks/{name}.ipynb", str(executed), "--cwd", "notebooks")
+        run(str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed))
+
+
+def floor():
+    from jupyter_client.manager import start_new_kernel
+
+    def one_kernel(_):
+        manager, client = start_new_kernel(kernel_name="python3", cwd=str(ROOT / "notebooks"))
+        client.execute_interactive(IMPORTS, timeout=120)
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+    with concurrent.futures.ThreadPoolExecutor(JOBS) as pool:
+        list(pool.map(one_kernel, NOTEBOOKS))
+
+
+def median_seconds(code, repeat=7):
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def verdict(ok):
+    return "met" if ok else "MISSED"
+
+
+def main():
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        (scratch / "naive").mkdir()
+        out = scratch / "site" / "reports"
+        report = [sys.executable, "-m", "analysis", "report", "--out", str(out)]
+        naive = timed(lambda: naive_loop(scratch / "naive"))
+        lowest = timed(floor)
+        full = timed(lambda: run(*report, "--force"))
+        rebuild = timed(lambda: run(*report))
+        sizes = {page.name: page.stat().st_size for page in sorted(out.glob("*.html"))}
+    python = median_seconds("pass")
+    pandas = median_seconds("import pandas") - python
+    analysis = median_seconds("import analysis") - python
+    analysis_loaded = median_seconds("import analysis; analysis.load_table('force_size')") - python
+
+    print(
+        f"machine: {JOBS} cores, Python {sys.version.split()[0]}; {len(NOTEBOOKS)} notebooks, report run with "
+        f"--jobs {JOBS}"
+    )
+    print(f"naive loop (papermill CLI + nbconvert CLI, one by one) {naive:7.2f} s")
+    print(f"floor (kernel + imports per notebook, {JOBS} at a time)    {lowest:7.2f} s")
+    print(f"full report build (--force)                          {full:7.2f} s")
+    print(f"rebuild with nothing changed                         {rebuild:7.2f} s")
+    print(f"import pandas                                        {pandas:7.3f} s (beyond Python's start-up)")
+    print(f"import analysis                                      {analysis:7.3f} s")
+    print(f"import analysis + first load_table                   {analysis_loaded:7.3f} s")
+    for name, size in sizes.items():
+        print(f"{name:<20} {size / 1e6:6.2f} MB  target <= 1.5 MB: {verdict(size <= 1.5e6)}")
+    print(f"full build / naive loop  {full / naive:5.2f}x  target <= 0.4x: {verdict(full <= 0.4 * naive)}")
+    print(f"full build / floor       {full / lowest:5.2f}x  target <= 1.5x: {verdict(full <= 1.5 * lowest)}")
+    print(f"rebuild / full build     {rebuild / full:5.2f}x  target <= 0.1x: {verdict(rebuild <= 0.1 * full)}")
+    print(
+        f"import analysis - import pandas  {analysis - pandas:+.3f} s  target <= +0.2 s: "
+        f"{verdict(analysis - pandas <= 0.2)}"
+    )
+
+
+if __name__ == "__main__":
+    main()
