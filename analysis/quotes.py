@@ -23,15 +23,17 @@ def normalise(text):
     return re.sub(r"\s+", " ", text.translate(_MARKS)).strip()
 
 
-def check_seed_quotes(data_dir=DATA_DIR, seeds=None):
+def check_seed_quotes(data_dir=DATA_DIR, seeds=None, read=None):
     """Raise :class:`DataError` naming each quote not found verbatim in its seed text.
 
-    Returns the number of quotes checked.
+    Returns the number of quotes checked. ``read(name, data_dir)`` reads a table: by default
+    ``load_table``, which validates it first.
     """
     from analysis.data import data_row_lines, load_table
 
+    read = read or load_table
     data_dir, seeds = Path(data_dir), Path(seeds or seeds_dir())
-    sources = load_table("sources", data_dir=data_dir)
+    sources = read("sources", data_dir=data_dir)
     seed_rows = sources[sources["seed_file"].notna()]
     texts, problems = {}, []
     sources_lines = data_row_lines(data_dir / "sources.csv")
@@ -51,7 +53,7 @@ def check_seed_quotes(data_dir=DATA_DIR, seeds=None):
             )
     checked = 0
     for name in TABLES:
-        table = load_table(name, data_dir=data_dir)
+        table = read(name, data_dir=data_dir)
         if "quote" not in table:
             continue
         lines = data_row_lines(data_dir / f"{name}.csv")

@@ -2,10 +2,11 @@
 
 One *unit* is one notebook with one parameter set. A run:
 
-1. checks every parameter and validates the data before any kernel starts;
+1. checks every parameter before any kernel starts;
 2. takes a lock on the output folder, so two runs never publish over each other;
 3. reuses the cached result of a unit whose notebook, parameters, data and code are
-   unchanged (a content hash), and runs the rest in a process pool;
+   unchanged (a content hash), and runs the rest in a process pool while it validates the
+   data (once per data version); nothing is cached or published unless validation passes;
 4. builds the whole site (executed notebooks, HTML, index.html, manifest.json) in a staging
    folder beside the output, and swaps it in by renaming only when every unit succeeded.
 
@@ -354,20 +355,25 @@ def _build(units, out, jobs, force, log):
     keys = {unit: unit_key(unit, data_hash, code_hash) for unit in units}
     outcomes = {unit: Outcome(unit, result="cached") for unit in units if not force and (cache / keys[unit]).is_dir()}
     todo = [unit for unit in units if unit not in outcomes]
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
     pool = _start_workers(min(jobs, len(todo)), data_hash) if todo else None
+    # The units run while the data is validated here; nothing is cached or published unless it passes.
+    futures = {pool.submit(run_unit, unit, staging, facts): unit for unit in todo}
     try:
-        counts = validate_once(cache, data_hash, code_hash, log)  # no kernel starts before this passes
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
-        for unit in outcomes:
-            log(f"  {unit.name:<14} unchanged: reused ({_params_text(unit.parameters)})")
-        if todo:
-            try:
-                outcomes.update(_run_units(pool, todo, staging, facts, log))
-            except ReportInterrupted as stop:
-                raise ReportInterrupted(
-                    f"{stop}: nothing published, {shown_path(out)} left unchanged; partial build in "
-                    f"{shown_path(staging)}"
-                ) from None
+        counts = validate_once(cache, data_hash, code_hash, log)
+    except BaseException:
+        _stop_workers(pool)
+        shutil.rmtree(staging, ignore_errors=True)  # built from data that failed validation
+        raise
+    for unit in outcomes:
+        log(f"  {unit.name:<14} unchanged: reused ({_params_text(unit.parameters)})")
+    try:
+        outcomes.update(_collect(futures, log))
+    except ReportInterrupted as stop:
+        _stop_workers(pool)
+        raise ReportInterrupted(
+            f"{stop}: nothing published, {shown_path(out)} left unchanged; partial build in {shown_path(staging)}"
+        ) from None
     except BaseException:
         _stop_workers(pool)
         raise
@@ -409,9 +415,9 @@ def _stop_workers(pool):
         worker.terminate()
 
 
-def _run_units(pool, units, staging, facts, log):
+def _collect(futures, log):
+    """Each unit's outcome as it finishes, with a progress line."""
     outcomes = {}
-    futures = {pool.submit(run_unit, unit, staging, facts): unit for unit in units}
     for future in concurrent.futures.as_completed(futures):
         unit = futures[future]
         seconds, error = future.result()
