@@ -146,7 +146,7 @@ def unit_key(unit, data_hash, code_hash):
 
 # --- running one unit (in a worker process) ---------------------------------------------
 
-_EXPORTER = None
+_EXPORTER = None  # in a worker: a Future of its HTML exporter
 
 
 def _worker_setup(validated_version):
@@ -159,18 +159,25 @@ def _worker_setup(validated_version):
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stopping a worker ends it (and its kernel) at once
     os.environ[REPORT_MODE_VARIABLE] = "1"
     os.environ[VALIDATED_DATA_VARIABLE] = validated_version
-    import nbformat
     import papermill  # noqa: F401  (imported once here, not per notebook)
+
+    # The exporter loads its templates in a thread while the first notebook's kernel runs.
+    _EXPORTER = concurrent.futures.ThreadPoolExecutor(1).submit(_make_exporter)
+
+
+def _make_exporter():
+    import nbformat
     from nbconvert import HTMLExporter
 
-    _EXPORTER = HTMLExporter(
+    exporter = HTMLExporter(
         template_name="report",
         extra_template_basedirs=[str(TEMPLATES_DIR)],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    _EXPORTER.from_notebook_node(nbformat.v4.new_notebook())  # loads the templates now, not on the first report
+    exporter.from_notebook_node(nbformat.v4.new_notebook())  # compiles the templates now
+    return exporter
 
 
 def _warm():
@@ -239,7 +246,7 @@ def stable_notebook(notebook, unit):
 
 def render_html(notebook, unit, facts):
     """The executed notebook as one self-contained page, with contents and run facts."""
-    body, _ = _EXPORTER.from_notebook_node(notebook, resources=_page_resources(notebook, unit, facts))
+    body, _ = _EXPORTER.result().from_notebook_node(notebook, resources=_page_resources(notebook, unit, facts))
     return add_table_of_contents(body)
 
 
