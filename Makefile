@@ -15,7 +15,7 @@ help: ## List the targets
 # Report and test environment: no JupyterLab (it slows every import of jsonschema, see README).
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[report,dev]'
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[report,dev,cluster]'
 	touch $@
 
 $(LAB_VENV)/.installed: pyproject.toml

@@ -19,6 +19,9 @@ def main(argv=None):
     report.add_argument("--out", default=None, help="output folder (default: reports/)")
     report.add_argument("--params", default=None, help="parameters file (default: reports.yml)")
     report.add_argument("--force", action="store_true", help="run every notebook again, even when nothing changed")
+    report.add_argument("--as-of-range", metavar="START:END", help="one report set per date from START to END")
+    report.add_argument("--every", help="interval of --as-of-range: week or month (default month)")
+    report.add_argument("--scheduler", metavar="ADDRESS", help="send the notebooks to a dask.distributed scheduler")
     args = parser.parse_args(argv)
     try:
         return _run(args)
@@ -46,8 +49,6 @@ def _run(args):
     from analysis.paths import REPORTS_DIR
     from analysis.report import PLAN_FILE, ReportError, build_reports
 
-    if args.jobs is not None and args.jobs < 1:
-        raise ParameterError("jobs", args.jobs, "a whole number of at least 1")
     try:
         build_reports(
             as_of=args.as_of,
@@ -56,6 +57,9 @@ def _run(args):
             jobs=args.jobs,
             plan_file=args.params or PLAN_FILE,
             force=args.force,
+            as_of_range=args.as_of_range,
+            every=args.every,
+            scheduler=args.scheduler,
         )
     except ReportError as error:
         print(f"error: {error}", file=sys.stderr)

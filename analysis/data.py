@@ -192,14 +192,25 @@ def _typed_column(column, field):
 
 
 def _known_on(frame, name, cutoff, data_dir):
-    """Which rows were known on ``cutoff``: dated on or before it, from a source published by then."""
-    keep = pd.Series(True, index=frame.index)
+    """Which rows were known on ``cutoff``."""
+    sources = frame if name == "sources" else load_table("sources", data_dir=data_dir)
+    known = known_from(frame, name, sources)
+    return known.isna() | (known <= cutoff)
+
+
+def known_from(frame, name, sources):
+    """The day from which each row of table ``name`` was known (NaT: always, e.g. actors).
+
+    The later of the row's own date and its source's publication date, where either is known:
+    the one rule behind ``as_of``, snapshot runs and the record-over-time chart.
+    """
+    parts = []
     if "date" in frame:
-        keep &= frame["date"] <= cutoff
+        parts.append(frame["date"])
     if name == "sources":
-        keep &= frame["published"].isna() | (frame["published"] <= cutoff)
+        parts.append(frame["published"])
     elif "source_id" in frame:
-        published = load_table("sources", data_dir=data_dir).set_index("source_id")["published"]
-        source_published = frame["source_id"].map(published)
-        keep &= source_published.isna() | (source_published <= cutoff)
-    return keep
+        parts.append(frame["source_id"].map(sources.set_index("source_id")["published"]))
+    if not parts:
+        return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]")
+    return pd.concat(parts, axis=1).max(axis=1)

@@ -27,6 +27,7 @@ import re
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from importlib import metadata
 from pathlib import Path
@@ -46,6 +47,7 @@ from analysis.paths import (
     seeds_dir,
     shown_path,
 )
+from analysis.snapshots import snapshot_dates
 
 PLAN_FILE = PROJECT_ROOT / "reports.yml"
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -87,14 +89,21 @@ class Outcome:
 # --- planning ---------------------------------------------------------------------------
 
 
-def load_plan(plan_file=PLAN_FILE, only=None, as_of=None):
-    """The units of a run, from the parameters file, checked before anything runs."""
+def read_plan_file(plan_file=PLAN_FILE):
+    """The parameters file as a dict with a 'reports' list, or ParameterError naming the file."""
     try:
-        entries = yaml.safe_load(Path(plan_file).read_text(encoding="utf-8"))["reports"]
+        plan = yaml.safe_load(Path(plan_file).read_text(encoding="utf-8"))
+        plan["reports"] + []
     except (OSError, yaml.YAMLError, KeyError, TypeError) as error:
         raise ParameterError(
             "params", str(plan_file), f"a readable YAML file with a 'reports' list ({error})"
         ) from None
+    return plan
+
+
+def load_plan(plan_file=PLAN_FILE, only=None, as_of=None):
+    """The units of a run, from the parameters file, checked before anything runs."""
+    entries = read_plan_file(plan_file)["reports"]
     units = []
     for entry in entries:
         notebook = entry.get("notebook") if isinstance(entry, dict) else None
@@ -150,15 +159,20 @@ _EXPORTER = None  # in a worker: a Future of its HTML exporter
 
 
 def _worker_setup(validated_version):
-    """Runs once per worker, while the parent still validates the data: imports and exporter warmed.
+    """Prepares a worker (a local process, or a Dask worker) to run units: environment and exporter.
 
     Kernels inherit the environment: report-mode charts, and the data version this run has
-    validated (so they need not validate the same bytes again).
+    validated (so they need not validate the same bytes again). The first call also imports
+    papermill and starts loading the exporter's templates in a thread, which a local run does
+    while the parent still validates the data.
     """
     global _EXPORTER
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stopping a worker ends it (and its kernel) at once
     os.environ[REPORT_MODE_VARIABLE] = "1"
     os.environ[VALIDATED_DATA_VARIABLE] = validated_version
+    if _EXPORTER is not None:
+        return
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stopping a local worker ends it (and its kernel) at once
     import papermill  # noqa: F401  (imported once here, not per notebook)
 
     # The exporter loads its templates in a thread while the first notebook's kernel runs.
@@ -200,12 +214,14 @@ def vega_bundle():
     return path.read_text(encoding="utf-8")
 
 
-def run_unit(unit, folder, facts):
+def run_unit(unit, folder, facts, validated_version):
     """Execute one unit into ``folder`` (notebook, then HTML). Returns (seconds, error or '')."""
+    _worker_setup(validated_version)
     import nbformat
     import papermill
 
     started = time.perf_counter()
+    Path(folder).mkdir(parents=True, exist_ok=True)
     executed = Path(folder) / f"{unit.name}.ipynb"
     error = ""
     try:
@@ -310,23 +326,67 @@ def notebook_heading(cells):
 # --- the whole run ----------------------------------------------------------------------
 
 
-def build_reports(as_of=None, out=REPORTS_DIR, only=None, jobs=None, plan_file=PLAN_FILE, force=False, log=print):
+@dataclasses.dataclass(frozen=True, eq=False)
+class Page:
+    """Where a unit's output is published: ``folder/name``.html and .ipynb (folder '' = top).
+
+    In a snapshot run the folder is the snapshot's date, and ``record_as_of`` the effective
+    date the unit ran with (the last change to the record on or before that date).
+    """
+
+    folder: str
+    unit: Unit
+    record_as_of: str = ""
+
+
+def build_reports(
+    as_of=None,
+    out=REPORTS_DIR,
+    only=None,
+    jobs=None,
+    plan_file=PLAN_FILE,
+    force=False,
+    log=print,
+    as_of_range=None,
+    every=None,
+    scheduler=None,
+):
     """Run the plan and publish it to ``out``. Returns the list of Outcomes.
 
-    Raises ParameterError or DataError before anything runs, ReportError if a unit fails or
-    another run holds the output folder.
+    ``as_of_range`` ("START:END") with ``every`` (week or month) builds one report set per
+    date (the parameters file may give them as ``snapshots: {range: ..., every: ...}``).
+    ``scheduler`` sends the units to a dask.distributed cluster instead of local processes.
+    Raises ParameterError before anything runs, DataError for a broken table, ReportError if
+    a unit fails or another run holds the output folder.
     """
     if as_of is not None:
         parse_iso_date(as_of)
+    as_of_range, every = _snapshot_request(plan_file, as_of_range, every)
+    if as_of_range is not None and as_of is not None:
+        raise ParameterError("as_of", as_of, "no value together with --as-of-range")
+    dates = snapshot_dates(as_of_range, every) if as_of_range is not None else None
     units = load_plan(plan_file, only, as_of)
+    if jobs is not None and jobs < 1:
+        raise ParameterError("jobs", jobs, "a whole number of at least 1")
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     previous_handler = signal.signal(signal.SIGTERM, _stop_on_signal)
     try:
         with _lock(out):
-            return _build(units, out, jobs or os.cpu_count() or 1, force, log)
+            return _build(units, out, jobs or os.cpu_count() or 1, force, log, dates, scheduler)
     finally:
         signal.signal(signal.SIGTERM, previous_handler)
+
+
+def _snapshot_request(plan_file, as_of_range, every):
+    """The snapshot range and interval: from the command line, else from the parameters file."""
+    if as_of_range is None:
+        snapshots = read_plan_file(plan_file).get("snapshots")
+        if isinstance(snapshots, dict):
+            return snapshots.get("range"), every or snapshots.get("every", "month")
+        if every is not None:
+            raise ParameterError("every", every, "only together with --as-of-range")
+    return as_of_range, every or "month"
 
 
 def validate_once(cache, data_hash, code_hash, log=print):
@@ -349,8 +409,30 @@ def validate_once(cache, data_hash, code_hash, log=print):
     return counts
 
 
-def _build(units, out, jobs, force, log):
-    """Validate (while workers warm up), run what changed, and publish; see build_reports."""
+def plan_pages(units, dates, data_hash, code_hash, cache, log):
+    """The pages of a run, each with the cache key of the unit that makes it.
+
+    Without dates, each unit is one page at the top. With dates, each unit is run as of each
+    date's effective date; dates with the same visible data share one unit (one key).
+    """
+    if dates is None:
+        return [(Page("", unit), unit_key(unit, data_hash, code_hash)) for unit in units], None
+    counts = validate_once(cache, data_hash, code_hash, log)  # the record is read below
+    from analysis.snapshots import Record
+
+    record = Record()
+    pages = []
+    for day in dates:
+        effective = (record.effective_date(day) or day).isoformat()
+        visible = record.visible_version(effective)
+        for unit in units:
+            dated = dataclasses.replace(unit, parameters={**unit.parameters, "as_of": effective})
+            pages.append((Page(day.isoformat(), dated, effective), unit_key(dated, visible, code_hash)))
+    return pages, counts
+
+
+def _build(units, out, jobs, force, log, dates=None, scheduler=None):
+    """Run what changed (while the data is validated), then publish; see build_reports."""
     data_hash, code_hash = data_version(), code_version()
     versions = package_versions()
     facts = [
@@ -359,76 +441,131 @@ def _build(units, out, jobs, force, log):
         ("How to cite", citation()),
     ]
     cache = out.parent / CACHE_NAME
-    keys = {unit: unit_key(unit, data_hash, code_hash) for unit in units}
-    outcomes = {unit: Outcome(unit, result="cached") for unit in units if not force and (cache / keys[unit]).is_dir()}
-    todo = [unit for unit in units if unit not in outcomes]
+    pages, counts = plan_pages(units, dates, data_hash, code_hash, cache, log)
+    keyed = {key: page.unit for page, key in pages}
+    outcomes = {
+        key: Outcome(unit, result="cached") for key, unit in keyed.items() if not force and (cache / key).is_dir()
+    }
+    todo = {key: unit for key, unit in keyed.items() if key not in outcomes}
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
-    pool = _start_workers(min(jobs, len(todo)), data_hash) if todo else None
+    runs = staging / ".run"
+    executor = _executor(scheduler, min(jobs, len(todo)), data_hash) if todo else None
     # The units run while the data is validated here; nothing is cached or published unless it passes.
-    futures = {pool.submit(run_unit, unit, staging, facts): unit for unit in todo}
+    futures = {executor.submit(run_unit, unit, runs / key, facts, data_hash): key for key, unit in todo.items()}
     try:
-        counts = validate_once(cache, data_hash, code_hash, log)
+        counts = counts or validate_once(cache, data_hash, code_hash, log)
     except BaseException:
-        _stop_workers(pool)
+        _stop_workers(executor)
         shutil.rmtree(staging, ignore_errors=True)  # built from data that failed validation
         raise
-    for unit in outcomes:
-        log(f"  {unit.name:<14} unchanged: reused ({_params_text(unit.parameters)})")
+    for outcome in outcomes.values():
+        log(f"  {outcome.unit.name:<14} unchanged: reused ({_params_text(outcome.unit.parameters)})")
     try:
-        outcomes.update(_collect(futures, log))
+        outcomes.update(_collect(futures, todo, log))
     except ReportInterrupted as stop:
-        _stop_workers(pool)
+        _stop_workers(executor)
         raise ReportInterrupted(
             f"{stop}: nothing published, {shown_path(out)} left unchanged; partial build in {shown_path(staging)}"
         ) from None
     except BaseException:
-        _stop_workers(pool)
+        _stop_workers(executor)
         raise
-    if pool:
-        pool.shutdown()
-    failed = [o for o in outcomes.values() if o.result == "failed"]
+    _close(executor)
+    failed = {key: o for key, o in outcomes.items() if o.result == "failed"}
     if failed:
         _summary(outcomes.values(), log)
-        names = ", ".join(f"{o.unit.name} ({o.message})" for o in failed)
-        raise ReportError(
-            f"{len(failed)} of {len(units)} reports failed: {names}. Executed notebooks kept in "
-            f"{shown_path(staging)}; published reports in {shown_path(out)} left unchanged"
+        names = "; ".join(
+            f"{o.unit.name} ({o.message}), executed notebook kept at {shown_path(runs / key / o.unit.name)}.ipynb"
+            for key, o in failed.items()
         )
-    for unit in todo:
-        _store(cache / keys[unit], staging, unit, outcomes[unit])
-    for unit in units:
-        for suffix in (".ipynb", ".html"):
-            shutil.copyfile(cache / keys[unit] / f"{unit.name}{suffix}", staging / f"{unit.name}{suffix}")
-    write_index(staging, units, keys, cache, data_hash, versions, counts, out)
+        raise ReportError(
+            f"{len(failed)} of {len(keyed)} reports failed: {names}. Published reports in {shown_path(out)} "
+            "left unchanged"
+        )
+    for key, unit in todo.items():
+        _store(cache / key, runs / key, unit, outcomes[key])
+    shutil.rmtree(runs, ignore_errors=True)
+    place_pages(pages, cache, staging)
+    write_index(staging, pages, cache, data_hash, versions, counts, out)
     _summary(outcomes.values(), log)
     changed = publish(staging, out)
     log(f"reports {'published' if changed else 'unchanged'}: {shown_path(out / 'index.html')}")
     return list(outcomes.values())
 
 
-def _start_workers(count, data_hash):
-    """A process pool whose workers start (and warm up) at once, before any unit is submitted."""
+def place_pages(pages, cache, staging):
+    """Copy each page's files from the cache into place; snapshot pages get links to their neighbours."""
+    folders = sorted({page.folder for page, _ in pages})
+    for page, key in pages:
+        target = staging / page.folder
+        target.mkdir(parents=True, exist_ok=True)
+        name = page.unit.name
+        shutil.copyfile(cache / key / f"{name}.ipynb", target / f"{name}.ipynb")
+        body = (cache / key / f"{name}.html").read_text(encoding="utf-8")
+        if page.folder:
+            body = add_snapshot_links(body, name, page, folders)
+        (target / f"{name}.html").write_text(body, encoding="utf-8")
+
+
+def add_snapshot_links(body, name, page, folders):
+    """A line at the top of a snapshot page: which date it shows, and its previous and next snapshot."""
+    index = folders.index(page.folder)
+    links = ['<a href="../index.html">all snapshots</a>']
+    if index > 0:
+        links.insert(0, f'<a href="../{folders[index - 1]}/{name}.html" rel="prev">← {folders[index - 1]}</a>')
+    if index < len(folders) - 1:
+        links.append(f'<a href="../{folders[index + 1]}/{name}.html" rel="next">{folders[index + 1]} →</a>')
+    nav = (
+        f'<nav class="snapshot-nav" aria-label="Snapshots"><p>Snapshot of {page.folder}: the record as it stood on '
+        f"{page.record_as_of}. {' · '.join(links)}</p></nav>"
+    )
+    return body.replace("<main>", "<main>\n" + nav, 1)
+
+
+def _executor(scheduler, count, data_hash):
+    """Local worker processes (warmed at once), or a dask.distributed cluster's executor."""
+    if scheduler:
+        from distributed import Client
+
+        client = Client(scheduler)
+        executor = client.get_executor(pure=False)
+        executor.client_to_close = client
+        return executor
     pool = concurrent.futures.ProcessPoolExecutor(max_workers=count, initializer=_worker_setup, initargs=(data_hash,))
     for _ in range(count):
         pool.submit(_warm)
     return pool
 
 
-def _stop_workers(pool):
-    if pool is None:
+def _close(executor):
+    if executor is None:
         return
-    pool.shutdown(wait=False, cancel_futures=True)
-    for worker in multiprocessing.active_children():  # their kernels exit with them
-        worker.terminate()
+    executor.shutdown()
+    client = getattr(executor, "client_to_close", None)
+    if client is not None:
+        client.close()
 
 
-def _collect(futures, log):
+def _stop_workers(executor):
+    if executor is None:
+        return
+    if isinstance(executor, concurrent.futures.ProcessPoolExecutor):
+        executor.shutdown(wait=False, cancel_futures=True)
+        for worker in multiprocessing.active_children():  # their kernels exit with them
+            worker.terminate()
+    else:
+        executor.shutdown(wait=False)
+        _close(executor)
+
+
+def _collect(futures, units, log):
     """Each unit's outcome as it finishes, with a progress line."""
     outcomes = {}
     for future in concurrent.futures.as_completed(futures):
-        unit = futures[future]
+        key = futures[future]
+        unit = units[key]
         seconds, error = future.result()
-        outcomes[unit] = Outcome(unit, seconds, "failed" if error else "ok", error)
+        outcomes[key] = Outcome(unit, seconds, "failed" if error else "ok", error)
         log(
             f"  {unit.name:<14} {'FAILED' if error else 'ok'} in {seconds:.1f} s ({_params_text(unit.parameters)})"
             + (f": {error}" if error else "")
@@ -436,12 +573,12 @@ def _collect(futures, log):
     return outcomes
 
 
-def _store(entry, staging, unit, outcome):
+def _store(entry, folder, unit, outcome):
     """Keep a unit's output in the cache, written to a temporary name and renamed into place."""
     entry.parent.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(prefix=".incoming-", dir=entry.parent))
     for suffix in (".ipynb", ".html"):
-        shutil.copyfile(staging / f"{unit.name}{suffix}", temporary / f"{unit.name}{suffix}")
+        shutil.copyfile(folder / f"{unit.name}{suffix}", temporary / f"{unit.name}{suffix}")
     (temporary / "run.json").write_text(json.dumps({"seconds": round(outcome.seconds, 2)}), encoding="utf-8")
     shutil.rmtree(entry, ignore_errors=True)
     temporary.rename(entry)
@@ -492,7 +629,7 @@ def data_changes(previous, current):
     return changes
 
 
-def write_index(staging, units, keys, cache, data_hash, versions, counts, out):
+def write_index(staging, pages, cache, data_hash, versions, counts, out):
     """index.html and manifest.json for the run, comparing the data with the last published run."""
     previous_manifest = out / "manifest.json"
     previous = json.loads(previous_manifest.read_text())["data"] if previous_manifest.is_file() else None
@@ -504,22 +641,24 @@ def write_index(staging, units, keys, cache, data_hash, versions, counts, out):
     else:
         changes, since = data_changes(previous["rows"], rows), previous["version"]
     reports = []
-    for unit in units:
-        notebook = json.loads((staging / f"{unit.name}.ipynb").read_text(encoding="utf-8"))
+    for page, key in pages:
+        unit, prefix = page.unit, f"{page.folder}/" if page.folder else ""
+        notebook = json.loads((staging / prefix / f"{unit.name}.ipynb").read_text(encoding="utf-8"))
         title, summary = notebook_heading(notebook["cells"])
-        seconds = json.loads((cache / keys[unit] / "run.json").read_text())["seconds"]
         reports.append(
             {
                 "name": unit.name,
                 "notebook": unit.notebook,
+                "snapshot": page.folder,
+                "record_as_of": page.record_as_of,
                 "title": title,
                 "summary": summary,
                 "parameters": unit.parameters,
-                "seconds": seconds,
-                "result": "ok",
-                "key": keys[unit],
-                "html": f"{unit.name}.html",
-                "notebook_file": f"{unit.name}.ipynb",
+                "seconds": json.loads((cache / key / "run.json").read_text())["seconds"],
+                "result": "ok",  # only successful runs publish; reuse shows in the run's summary, not here
+                "key": key,
+                "html": f"{prefix}{unit.name}.html",
+                "notebook_file": f"{prefix}{unit.name}.ipynb",
             }
         )
     manifest = {
@@ -533,15 +672,25 @@ def write_index(staging, units, keys, cache, data_hash, versions, counts, out):
 
 
 def render_index(reports, data_hash, versions, counts, changes, since):
-    """A plain, script-free page listing the run's reports and what changed in the data."""
+    """A plain, script-free page listing the run's reports (and snapshots) and what changed in the data."""
     import jinja2
 
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True, keep_trailing_newline=True
     )
-    listed = [{**r, "parameters_text": _params_text(r["parameters"])} for r in reports]
+    latest = {}
+    for report in reports:  # one entry per report, from its latest snapshot
+        latest[report["name"]] = {**report, "parameters_text": _params_text(report["parameters"])}
+    snapshots = {}
+    for report in reports:
+        if report["snapshot"]:
+            snapshots.setdefault(
+                report["snapshot"], {"date": report["snapshot"], "record_as_of": report["record_as_of"], "links": []}
+            )
+            snapshots[report["snapshot"]]["links"].append(report)
     return environment.get_template("index.html.j2").render(
-        reports=listed,
+        reports=list(latest.values()),
+        snapshots=list(snapshots.values()),
         data_version=data_hash,
         versions=versions,
         counts=counts,

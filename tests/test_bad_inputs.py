@@ -6,6 +6,7 @@ non-zero, and leave the published reports byte for byte as they were.
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -128,8 +129,8 @@ def test_a_notebook_that_raises_fails_the_run_and_keeps_the_reports(project):
     assert result.returncode == 1
     assert "pledges (RuntimeError: injected failure)" in result.stderr
     assert snapshot(published) == before
-    kept = next(project.glob(".reports-build-*/pledges.ipynb"))
-    assert "injected failure" in kept.read_text()
+    kept = re.search(r"executed notebook kept at (\S+\.ipynb)", result.stderr).group(1)
+    assert "injected failure" in (project / kept).read_text()
 
 
 def running_kernels():

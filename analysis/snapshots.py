@@ -1,0 +1,84 @@
+"""Snapshot runs: the reports as the record stood on each date of a series.
+
+A snapshot for day D shows the record as of the last day on or before D when the record
+changed (its *effective date*). Days with the same visible data share one executed report,
+and a report is executed again only when what it can see changed.
+"""
+
+import calendar
+import datetime as dt
+import hashlib
+
+from analysis.errors import ParameterError
+from analysis.params import parse_iso_date
+from analysis.paths import DATA_DIR, DATAPACKAGE, TABLES
+
+EVERY = ("week", "month")
+RANGE_ALLOWED = "START:END, two ISO dates (YYYY-MM-DD) with START on or before END"
+
+
+def snapshot_dates(date_range, every):
+    """The days from START to END inclusive, a week or a calendar month apart.
+
+    >>> snapshot_dates("2025-01-31:2025-04-01", "month")
+    [datetime.date(2025, 1, 31), datetime.date(2025, 2, 28), datetime.date(2025, 3, 31)]
+    >>> len(snapshot_dates("2025-01-01:2025-01-29", "week"))
+    5
+    """
+    if every not in EVERY:
+        raise ParameterError("every", every, " or ".join(EVERY))
+    try:
+        start, end = (parse_iso_date(part) for part in str(date_range).split(":"))
+    except (ParameterError, ValueError):
+        raise ParameterError("as_of_range", date_range, RANGE_ALLOWED) from None
+    if start > end:
+        raise ParameterError("as_of_range", date_range, RANGE_ALLOWED)
+    days = []
+    for step in range(100_000):
+        day = start + dt.timedelta(weeks=step) if every == "week" else _add_months(start, step)
+        if day > end:
+            return days
+        days.append(day)
+    raise ParameterError("as_of_range", date_range, "fewer than 100,000 dates")
+
+
+def _add_months(day, months):
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class Record:
+    """The validated tables with the day each row became known, read once per run."""
+
+    def __init__(self, data_dir=DATA_DIR):
+        from analysis.data import known_from, read_validated_table
+
+        self.data_dir = data_dir
+        self.frames = {name: read_validated_table(name, data_dir) for name in TABLES}
+        sources = self.frames["sources"]
+        self.known = {name: known_from(frame, name, sources) for name, frame in self.frames.items()}
+
+    def change_days(self):
+        """Every day on which some row became known, in order."""
+        return sorted({day.date() for known in self.known.values() for day in known.dropna()})
+
+    def effective_date(self, day):
+        """The last day on or before ``day`` when the record changed (None before its first row)."""
+        earlier = [change for change in self.change_days() if change <= day]
+        return earlier[-1] if earlier else None
+
+    def visible_version(self, as_of):
+        """A hash of all a report as of ``as_of`` can see: the schema and the rows known by then.
+
+        Each table's first day is included too, since a report may say when its data begins.
+        """
+        import pandas as pd
+
+        cutoff = pd.Timestamp(as_of)
+        digest = hashlib.sha256((self.data_dir / DATAPACKAGE).read_bytes())
+        for name in TABLES:
+            known = self.known[name]
+            visible = self.frames[name][known.isna() | (known <= cutoff)]
+            digest.update(f"{name}\0{known.min()}\0".encode() + visible.to_csv(index=False).encode())
+        return digest.hexdigest()[:16]
