@@ -18,6 +18,7 @@ import altair as alt
 import pandas as pd
 
 from analysis.paths import REPORT_MODE_VARIABLE
+from analysis.transforms import RECORD_PANELS
 
 STATUS_COLOURS = {
     "floated": "#9ecae1",
@@ -293,6 +294,47 @@ def pledge_timeline_chart(pledges, actors, sources, title="Pledge statements ove
         else "Timeline of pledges: none on record for this date."
     )
     return _finish(chart, title, source_caption(frame["publisher"]), description, "pledge_timeline")
+
+
+# --- how the record changed ------------------------------------------------------------
+
+
+def record_changes_chart(over_time):
+    """Three small panels over time: the latest force-size figure, pledges by status, claims."""
+    data = _table(over_time, ["date", "panel", "series", "value", "label"])
+    colours = {"latest figure": "#444444", "claims": "#7b3294", **STATUS_COLOURS}
+    chart = (
+        alt.Chart(data)
+        .mark_line(point=True, interpolate="step-after")
+        .encode(
+            x=_date_x(),
+            y=alt.Y("value:Q", title=None),
+            color=alt.Color("series:N", scale=_scale(colours), title="Series"),
+            tooltip=[
+                alt.Tooltip("date:T", title="Date", format="%-d %b %Y"),
+                alt.Tooltip("panel:N", title="Measure"),
+                alt.Tooltip("series:N", title="Series"),
+                alt.Tooltip("label:N", title="Value"),
+            ],
+        )
+        .properties(width=WIDTH - 120, height=110)
+        .facet(row=alt.Row("panel:N", title=None, sort=list(RECORD_PANELS)))
+        .resolve_scale(y="independent")
+    )
+    dates = over_time["date"]
+    description = (
+        f"Three panels from {dates.min():%B %Y} to {dates.max():%B %Y}: the latest force-size figure on record, the "
+        "pledges by their latest status, and the number of coded claims, at each date."
+        if len(over_time)
+        else "How the record changed: nothing on record for these dates."
+    )
+    return _finish(
+        chart,
+        "How the record changed",
+        ["Counts and figures from the curated tables, as known on each date."],
+        description,
+        "record_over_time",
+    )
 
 
 # --- perspectives -----------------------------------------------------------------------

@@ -420,7 +420,7 @@ def plan_pages(units, dates, data_hash, code_hash, cache, log):
     counts = validate_once(cache, data_hash, code_hash, log)  # the record is read below
     from analysis.snapshots import Record
 
-    record = Record()
+    record = Record(validated=True)
     pages = []
     for day in dates:
         effective = (record.effective_date(day) or day).isoformat()

@@ -49,13 +49,18 @@ def _add_months(day, months):
 
 
 class Record:
-    """The validated tables with the day each row became known, read once per run."""
+    """The tables with the day each row became known, read once.
 
-    def __init__(self, data_dir=DATA_DIR):
-        from analysis.data import known_from, read_validated_table
+    ``validated=True`` says the caller has just validated the data (a report run), so the
+    tables are read without validating them again; otherwise they are loaded with validation.
+    """
+
+    def __init__(self, data_dir=DATA_DIR, validated=False):
+        from analysis.data import known_from, load_table, read_validated_table
 
         self.data_dir = data_dir
-        self.frames = {name: read_validated_table(name, data_dir) for name in TABLES}
+        read = read_validated_table if validated else (lambda name, folder: load_table(name, data_dir=folder))
+        self.frames = {name: read(name, data_dir) for name in TABLES}
         sources = self.frames["sources"]
         self.known = {name: known_from(frame, name, sources) for name, frame in self.frames.items()}
 
@@ -67,6 +72,19 @@ class Record:
         """The last day on or before ``day`` when the record changed (None before its first row)."""
         earlier = [change for change in self.change_days() if change <= day]
         return earlier[-1] if earlier else None
+
+    def over_time(self, as_of=None):
+        """The record-over-time table for the first of each month from the first figure or pledge
+        to ``as_of`` (default: the last change), and ``as_of`` itself."""
+        from analysis.transforms import record_over_time
+
+        starts = [self.known[name].min() for name in ("force_size", "pledges")]
+        first = min(day for day in starts if day == day)  # NaT != NaT: skip empty tables
+        last = parse_iso_date(as_of) if as_of else self.change_days()[-1]
+        if first.date() > last:
+            return record_over_time(self.frames, self.known, [])
+        days = snapshot_dates(f"{first.date().replace(day=1)}:{last}", "month")
+        return record_over_time(self.frames, self.known, sorted({*days, last}))
 
     def visible_version(self, as_of):
         """A hash of all a report as of ``as_of`` can see: the schema and the rows known by then.

@@ -145,6 +145,40 @@ def us_backstop(pledges):
     )
 
 
+# --- how the record changed ------------------------------------------------------------
+
+RECORD_PANELS = ("Latest force-size figure (troops)", "Pledges by latest status", "Coded claims")
+
+
+def record_over_time(frames, known, dates):
+    """Per date: the latest force-size figure, the pledges by latest status, the coded claims.
+
+    ``frames`` maps table name to the full table and ``known`` to the day each row became
+    known (see ``analysis.data.known_from``). One row per date, panel and series (long form).
+    """
+    rows = []
+    for day in pd.to_datetime(list(dates)):
+        seen = {name: frame[known[name].isna() | (known[name] <= day)] for name, frame in frames.items()}
+        figures = seen["force_size"][seen["force_size"]["scope"] == "whole_force"].sort_values("date")
+        if len(figures):
+            latest = figures.iloc[-1]
+            low, high = _plain(latest["low"]), _plain(latest["high"])
+            rows.append(
+                (
+                    day,
+                    RECORD_PANELS[0],
+                    "latest figure",
+                    figure_value(low, high, latest["bound"]),
+                    figure_label(low, high, latest["bound"]),
+                )
+            )
+        statuses = latest_pledges(seen["pledges"])["status"].astype(str).value_counts()
+        for status in frames["pledges"]["status"].cat.categories:
+            rows.append((day, RECORD_PANELS[1], status, float(statuses.get(status, 0)), str(statuses.get(status, 0))))
+        rows.append((day, RECORD_PANELS[2], "claims", float(len(seen["claims"])), str(len(seen["claims"]))))
+    return pd.DataFrame(rows, columns=["date", "panel", "series", "value", "label"])
+
+
 # --- comparing two sources --------------------------------------------------------------
 
 

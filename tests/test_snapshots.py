@@ -1,0 +1,204 @@
+"""Snapshots over time: dates, effective dates, reuse of unchanged work, and Dask runs."""
+
+import datetime as dt
+import re
+
+import pandas as pd
+import pytest
+
+from analysis import charts
+from analysis.data import known_from, load_table
+from analysis.errors import ParameterError
+from analysis.paths import TABLES
+from analysis.snapshots import Record, snapshot_dates
+from analysis.transforms import RECORD_PANELS
+
+from helpers import build, snapshot
+
+RANGE = "2025-02-01:2025-04-01"  # three monthly snapshots, each with a different record
+
+
+def test_dates_step_by_week_or_calendar_month():
+    assert snapshot_dates("2025-01-31:2025-03-31", "month") == [
+        dt.date(2025, 1, 31),
+        dt.date(2025, 2, 28),
+        dt.date(2025, 3, 31),
+    ]
+    assert snapshot_dates("2025-01-01:2025-01-15", "week") == [
+        dt.date(2025, 1, 1),
+        dt.date(2025, 1, 8),
+        dt.date(2025, 1, 15),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("date_range", "every", "name"),
+    [
+        ("2025-03-01:2025-01-01", "month", "as_of_range"),
+        ("2025-01-01", "month", "as_of_range"),
+        ("2025-01-01:2025-13-01", "week", "as_of_range"),
+        ("2025-01-01:2025-02-01", "fortnight", "every"),
+    ],
+)
+def test_bad_ranges_name_the_parameter(date_range, every, name):
+    with pytest.raises(ParameterError) as caught:
+        snapshot_dates(date_range, every)
+    assert caught.value.name == name
+
+
+def test_one_rule_for_what_was_known():
+    """known_from gives exactly the rows load_table keeps for as_of, on every table."""
+    sources = load_table("sources")
+    for day in ("2025-01-22", "2025-02-15", "2025-09-05", "2025-09-10"):
+        for name in TABLES:
+            frame = load_table(name)
+            known = known_from(frame, name, sources)
+            expected = frame[known.isna() | (known <= pd.Timestamp(day))].reset_index(drop=True)
+            pd.testing.assert_frame_equal(load_table(name, as_of=day), expected)
+
+
+def test_effective_date_is_the_last_change_on_or_before():
+    record = Record()
+    changes = record.change_days()
+    assert record.effective_date(dt.date(2025, 9, 6)) == dt.date(2025, 9, 5)  # WSJ, NBC, Putin on 5 Sep
+    assert record.effective_date(changes[0] - dt.timedelta(days=1)) is None
+    assert record.visible_version(dt.date(2025, 9, 5)) == record.visible_version(dt.date(2025, 9, 6))
+    assert record.visible_version(dt.date(2025, 9, 5)) != record.visible_version(dt.date(2025, 9, 11))
+
+
+def test_visible_version_ignores_later_rows(data_copy):
+    before = Record(data_copy).visible_version(dt.date(2025, 3, 1))
+    path = data_copy / "events.csv"
+    path.write_text(path.read_text() + "later_event,2026-01-05,day,A later event,,liga_wsj_10k,Later words.,\n")
+    assert Record(data_copy).visible_version(dt.date(2025, 3, 1)) == before
+    assert Record(data_copy).visible_version(dt.date(2026, 1, 5)) != Record().visible_version(dt.date(2026, 1, 5))
+
+
+def test_record_over_time_counts_what_was_known():
+    over_time = Record().over_time()
+    last = over_time[over_time["date"] == over_time["date"].max()]
+    assert last.query("series == 'claims'")["value"].item() == len(load_table("claims"))
+    assert last.query("series == 'latest figure'")["label"].item() == "more than 10,000"
+    early = Record().over_time("2025-02-15")
+    assert early.query("series == 'claims'")["value"].max() == 0
+    assert set(early["panel"]) <= set(RECORD_PANELS)
+
+
+def test_record_changes_chart_spec():
+    spec = charts.record_changes_chart(Record().over_time()).to_dict()
+    assert spec["facet"]["row"]["sort"] == list(RECORD_PANELS)
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    tips = {tip["field"] for tip in spec["spec"]["encoding"]["tooltip"]}
+    assert {"date", "panel", "series", "label"} <= tips
+    assert spec["title"]["text"] == "How the record changed" and spec["description"]
+
+
+# --- snapshot runs --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def backfill(tmp_path_factory):
+    out = tmp_path_factory.mktemp("backfill") / "reports"
+    result = build(out, "--as-of-range", RANGE, "--every", "month", "--only", "force_size", "pledges")
+    assert result.returncode == 0, result.stderr
+    return out, result
+
+
+@pytest.mark.slow
+def test_one_report_set_per_date_with_a_timeline(backfill):
+    out, _ = backfill
+    days = ["2025-02-01", "2025-03-01", "2025-04-01"]
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == days
+    index = (out / "index.html").read_text()
+    assert "Timeline of snapshots" in index
+    for day in days:
+        assert f'href="{day}/force_size.html"' in index
+    march = (out / "2025-03-01" / "force_size.html").read_text()
+    assert 'href="../2025-02-01/force_size.html" rel="prev"' in march
+    assert 'href="../2025-04-01/force_size.html" rel="next"' in march
+    assert "the record as it stood on 2025-02-21" in march
+
+
+@pytest.mark.slow
+def test_a_second_backfill_executes_nothing(backfill):
+    out, _ = backfill
+    before = snapshot(out)
+    result = build(out, "--as-of-range", RANGE, "--every", "month", "--only", "force_size", "pledges")
+    assert result.returncode == 0 and " ok in " not in result.stdout
+    assert snapshot(out) == before
+
+
+@pytest.mark.slow
+def test_dates_whose_visible_data_did_not_change_are_not_run_again(backfill, data_copy):
+    """New data dated after the range changes the data version, but no snapshot in the range."""
+    out, _ = backfill
+    path = data_copy / "events.csv"
+    path.write_text(path.read_text() + "later_event,2026-01-05,day,A later event,,liga_wsj_10k,Later words.,\n")
+    result = build(
+        out,
+        "--as-of-range",
+        RANGE,
+        "--every",
+        "month",
+        "--only",
+        "force_size",
+        "pledges",
+        env={"ANALYSIS_DATA_DIR": str(data_copy)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert " ok in " not in result.stdout and result.stdout.count("unchanged: reused") == 6
+
+
+@pytest.mark.slow
+def test_dates_with_the_same_record_share_one_execution(tmp_path):
+    out = tmp_path / "reports"
+    result = build(out, "--as-of-range", "2025-09-20:2025-09-27", "--every", "week", "--only", "pledges")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(" ok in ") == 1  # 20 and 27 September 2025 see the same record
+    assert (out / "2025-09-20" / "pledges.ipynb").read_bytes() == (out / "2025-09-27" / "pledges.ipynb").read_bytes()
+
+
+@pytest.mark.slow
+def test_a_backfill_on_a_dask_cluster_equals_the_local_run(tmp_path, monkeypatch):
+    from distributed import LocalCluster
+
+    from helpers import EPOCH
+
+    out = tmp_path / "local" / "reports"
+    local_run = build(out, "--as-of-range", RANGE, "--every", "month", "--only", "force_size", "pledges")
+    assert local_run.returncode == 0, local_run.stderr
+    for name, value in EPOCH.items():  # the cluster's workers render the pages: same build time
+        monkeypatch.setenv(name, value)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        result = build(
+            tmp_path / "reports",
+            "--as-of-range",
+            RANGE,
+            "--every",
+            "month",
+            "--only",
+            "force_size",
+            "pledges",
+            "--scheduler",
+            cluster.scheduler_address,
+        )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(" ok in ") == 6
+    local, remote = snapshot(out), snapshot(tmp_path / "reports")
+    assert local.keys() == remote.keys()
+    for name in local:
+        if name.name == "manifest.json":
+            strip = [re.sub(rb'"seconds": [0-9.]+', b"", m[name]) for m in (local, remote)]
+            assert strip[0] == strip[1]
+        else:
+            assert local[name] == remote[name], name
+
+
+def test_bad_snapshot_parameters_stop_before_running(tmp_path):
+    result = build(tmp_path / "reports", "--as-of-range", "2025-05-01:2025-01-01")
+    assert result.returncode == 1 and "parameter 'as_of_range'" in result.stderr
+    result = build(tmp_path / "reports", "--as-of-range", "2025-01-01:2025-02-01", "--as-of", "2025-01-01")
+    assert result.returncode == 1 and "parameter 'as_of'" in result.stderr
+    result = build(tmp_path / "reports", "--every", "week")
+    assert result.returncode == 1 and "parameter 'every'" in result.stderr
+    assert not (tmp_path / "reports").exists()
