@@ -24,15 +24,16 @@ $(LAB_VENV)/.installed: pyproject.toml
 	touch $@
 
 test: $(VENV)/.installed ## Run lint, data, package, doc and notebook tests
-	$(PY) -m ruff check analysis tests
-	$(PY) -m ruff format --check analysis tests
+	$(PY) -m ruff check analysis tests benchmarks
+	$(PY) -m ruff format --check analysis tests benchmarks
 	$(PY) -m pytest
 
 report: $(VENV)/.installed ## Run every notebook and publish HTML in reports/ (AS_OF=YYYY-MM-DD to look back)
 	$(PY) -m analysis report $(if $(AS_OF),--as-of $(AS_OF))
 
-bench: $(VENV)/.installed ## Measure build times, import cost and page sizes (prints figures, not a test)
+bench: $(VENV)/.installed ## Measure build times, import cost, page sizes and backfill scaling (figures, not tests)
 	$(PY) benchmarks/bench.py
+	$(PY) benchmarks/backfill.py
 
 lab: $(LAB_VENV)/.installed ## Start JupyterLab in notebooks/ with `analysis` importable
 	$(LAB_VENV)/bin/jupyter lab --notebook-dir=notebooks

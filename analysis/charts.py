@@ -102,7 +102,7 @@ def _scale(mapping, domain=None):
 
 
 def _date_x(title="Date"):
-    return alt.X("date:T", title=title, axis=alt.Axis(format="%b %Y"))
+    return alt.X("date:T", title=title, axis=alt.Axis(format="%b %Y", tickCount="month"))
 
 
 QUOTE_TOOLTIP = [alt.Tooltip("publisher:N", title="Source"), alt.Tooltip("quote:N", title="Quote")]
