@@ -78,6 +78,12 @@ class Visit:
     def close(self):
         self.context.close()
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.close()
+
 
 def charts_made(out, name):
     """How many charts the executed notebook made."""
@@ -92,8 +98,7 @@ def charts_made(out, name):
 @pytest.mark.parametrize("name", PAGES)
 def test_every_chart_is_drawn_offline_without_errors(site, browser, name):
     out, _ = site
-    visit = Visit(browser, out / f"{name}.html")
-    try:
+    with Visit(browser, out / f"{name}.html") as visit:
         visit.wait_for_charts()
         marks = visit.page.eval_on_selector_all(
             "figure.vega-chart",
@@ -105,25 +110,19 @@ def test_every_chart_is_drawn_offline_without_errors(site, browser, name):
         assert visit.requests == [] and visit.errors == []
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         visit.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    finally:
-        visit.close()
 
 
 def test_index_opens_offline(site, browser):
     out, _ = site
-    visit = Visit(browser, out / "index.html")
-    try:
+    with Visit(browser, out / "index.html") as visit:
         assert visit.page.locator("a[href='force_size.html']").count() == 1
         assert visit.requests == [] and visit.errors == []
         visit.page.screenshot(path=str(SCREENSHOTS / "index.png"), full_page=True)
-    finally:
-        visit.close()
 
 
 def test_hovering_a_force_size_point_shows_its_quote(site, browser):
     out, _ = site
-    visit = Visit(browser, out / "force_size.html")
-    try:
+    with Visit(browser, out / "force_size.html") as visit:
         visit.wait_for_charts()
         point = visit.page.locator("figure.vega-chart svg.marks g.mark-symbol.role-mark path").last
         point.scroll_into_view_if_needed()
@@ -135,15 +134,12 @@ def test_hovering_a_force_size_point_shows_its_quote(site, browser):
         text = tooltip.inner_text()
         assert "Quote" in text and "Source" in text
         assert re.search(r"[a-z]{4,} [a-z]{3,}", text.split("Quote", 1)[1])  # words of a quote follow
-    finally:
-        visit.close()
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_contents_links_land_on_their_sections(site, browser, name):
     out, _ = site
-    visit = Visit(browser, out / f"{name}.html")
-    try:
+    with Visit(browser, out / f"{name}.html") as visit:
         links = visit.page.locator("nav.report-toc a")
         assert links.count() >= 2
         for index in range(links.count()):
@@ -160,15 +156,12 @@ def test_contents_links_land_on_their_sections(site, browser, name):
             assert box is not None and -5 < box["y"] < 900 - box["height"], (anchor, box)
             at_end = visit.page.evaluate("window.innerHeight + window.scrollY >= document.body.scrollHeight - 2")
             assert abs(box["y"]) < 5 or at_end, (anchor, box)
-    finally:
-        visit.close()
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_csv_download_gives_the_charts_rows(site, browser, name):
     out, _ = site
-    visit = Visit(browser, out / f"{name}.html")
-    try:
+    with Visit(browser, out / f"{name}.html") as visit:
         visit.wait_for_charts()
         figures = visit.page.locator("figure.vega-chart")
         for index in range(figures.count()):
@@ -181,8 +174,6 @@ def test_csv_download_gives_the_charts_rows(site, browser, name):
                 figure.locator("a.chart-download").click()
             lines = Path(event.value.path()).read_text(encoding="utf-8").splitlines()
             assert lines[0] and len(lines) - 1 == expected
-    finally:
-        visit.close()
 
 
 @pytest.mark.parametrize("name", [*PAGES, "index"])
@@ -190,8 +181,7 @@ def test_no_serious_accessibility_violation(site, browser, name):
     from axe_playwright_python.sync_playwright import Axe
 
     out, _ = site
-    visit = Visit(browser, out / f"{name}.html")
-    try:
+    with Visit(browser, out / f"{name}.html") as visit:
         if name != "index":
             visit.wait_for_charts()
         violations = Axe().run(visit.page).response["violations"]
@@ -201,8 +191,6 @@ def test_no_serious_accessibility_violation(site, browser, name):
             if v["impact"] in ("serious", "critical")
         ]
         assert serious == []
-    finally:
-        visit.close()
 
 
 def test_html_in_a_quote_is_shown_as_text_never_run(browser, data_copy, tmp_path):
@@ -213,15 +201,9 @@ def test_html_in_a_quote_is_shown_as_text_never_run(browser, data_copy, tmp_path
     result = build(out, "--only", "force_size", "overview", env={"ANALYSIS_DATA_DIR": str(data_copy)})
     assert result.returncode == 0, result.stderr
     for name in ("force_size", "overview"):
-        visit = Visit(browser, out / f"{name}.html")
-        try:
+        with Visit(browser, out / f"{name}.html") as visit:
             visit.wait_for_charts()
             assert visit.page.evaluate("window.injected === undefined")
             assert visit.page.locator("img[src=x]").count() == 0
-        finally:
-            visit.close()
-    page_text = Visit(browser, out / "force_size.html")
-    try:
+    with Visit(browser, out / "force_size.html") as page_text:
         assert "<script>window.injected_=_true</script>" in page_text.page.inner_text("body")
-    finally:
-        page_text.close()

@@ -16,6 +16,7 @@ from analysis.transforms import RECORD_PANELS
 from helpers import build, snapshot
 
 RANGE = "2025-02-01:2025-04-01"  # three monthly snapshots, each with a different record
+BACKFILL = ("--as-of-range", RANGE, "--every", "month", "--only", "force_size", "pledges")
 
 
 def test_dates_step_by_week_or_calendar_month():
@@ -99,7 +100,7 @@ def test_record_changes_chart_spec():
 @pytest.fixture(scope="module")
 def backfill(tmp_path_factory):
     out = tmp_path_factory.mktemp("backfill") / "reports"
-    result = build(out, "--as-of-range", RANGE, "--every", "month", "--only", "force_size", "pledges")
+    result = build(out, *BACKFILL)
     assert result.returncode == 0, result.stderr
     return out, result
 
@@ -123,7 +124,7 @@ def test_one_report_set_per_date_with_a_timeline(backfill):
 def test_a_second_backfill_executes_nothing(backfill):
     out, _ = backfill
     before = snapshot(out)
-    result = build(out, "--as-of-range", RANGE, "--every", "month", "--only", "force_size", "pledges")
+    result = build(out, *BACKFILL)
     assert result.returncode == 0 and " ok in " not in result.stdout
     assert snapshot(out) == before
 
@@ -136,13 +137,7 @@ def test_dates_whose_visible_data_did_not_change_are_not_run_again(backfill, dat
     path.write_text(path.read_text() + "later_event,2026-01-05,day,A later event,,liga_wsj_10k,Later words.,\n")
     result = build(
         out,
-        "--as-of-range",
-        RANGE,
-        "--every",
-        "month",
-        "--only",
-        "force_size",
-        "pledges",
+        *BACKFILL,
         env={"ANALYSIS_DATA_DIR": str(data_copy)},
     )
     assert result.returncode == 0, result.stderr
@@ -165,20 +160,14 @@ def test_a_backfill_on_a_dask_cluster_equals_the_local_run(tmp_path, monkeypatch
     from helpers import EPOCH
 
     out = tmp_path / "local" / "reports"
-    local_run = build(out, "--as-of-range", RANGE, "--every", "month", "--only", "force_size", "pledges")
+    local_run = build(out, *BACKFILL)
     assert local_run.returncode == 0, local_run.stderr
     for name, value in EPOCH.items():  # the cluster's workers render the pages: same build time
         monkeypatch.setenv(name, value)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         result = build(
             tmp_path / "reports",
-            "--as-of-range",
-            RANGE,
-            "--every",
-            "month",
-            "--only",
-            "force_size",
-            "pledges",
+            *BACKFILL,
             "--scheduler",
             cluster.scheduler_address,
         )
