@@ -35,8 +35,8 @@ bench: $(VENV)/.installed ## Measure build times, import cost, page sizes and ba
 	$(PY) benchmarks/bench.py
 	$(PY) benchmarks/backfill.py
 
-lab: $(LAB_VENV)/.installed ## Start JupyterLab in notebooks/ with `analysis` importable
-	$(LAB_VENV)/bin/jupyter lab --notebook-dir=notebooks
+lab: $(LAB_VENV)/.installed ## Start JupyterLab in notebooks/ with `analysis` importable (LAB_ARGS: more options)
+	$(LAB_VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 validate: $(VENV)/.installed ## Check every table against the schema and the seed texts
 	$(PY) -m analysis validate
