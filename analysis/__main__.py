@@ -23,6 +23,7 @@ def main(argv=None):
     report.add_argument("--every", help="interval of --as-of-range: week or month (default month)")
     report.add_argument("--scheduler", metavar="ADDRESS", help="send the notebooks to a dask.distributed scheduler")
     args = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # progress lines reach a log file as they happen
     try:
         return _run(args)
     except (DataError, ParameterError) as error:
@@ -42,7 +43,12 @@ def _run(args):
         from analysis.schema import schema_fields
 
         if args.write:
-            print("README.md codebook " + ("updated" if codebook.write_readme() else "already up to date"))
+            try:
+                changed = codebook.write_readme()
+            except ValueError as error:
+                print(f"error: {error}", file=sys.stderr)
+                return 1
+            print("README.md codebook " + ("updated" if changed else "already up to date"))
         else:
             print(codebook.render(schema_fields()))
         return 0

@@ -56,5 +56,6 @@ def write_readme(data_dir=DATA_DIR, readme_path=PROJECT_ROOT / "README.md"):
 
     old = readme_path.read_text(encoding="utf-8")
     new = updated_readme(old, schema_fields(data_dir))
-    readme_path.write_text(new, encoding="utf-8")
+    if new != old:
+        readme_path.write_text(new, encoding="utf-8")
     return new != old

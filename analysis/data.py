@@ -49,6 +49,8 @@ def load_table(name, as_of=None, data_dir=DATA_DIR):
     data_dir = Path(data_dir)
     if not _validated_by_this_run(data_dir):
         _raise_problems(read_package(data_dir).get_resource(name).validate(), data_dir)
+        if name == "force_size":
+            _raise_bound_problems(data_dir)
     frame = read_validated_table(name, data_dir)
     if cutoff is None:
         return frame
@@ -68,6 +70,7 @@ def validate_data(data_dir=DATA_DIR, seeds=None, require_seeds=True):
 
     data_dir = Path(data_dir)
     _raise_problems(read_package(data_dir).validate(), data_dir)
+    _raise_bound_problems(data_dir)
     if require_seeds or Path(seeds or seeds_dir()).is_dir():
         check_seed_quotes(data_dir, seeds, read=read_validated_table)
     return {name: len(data_row_lines(data_dir / f"{name}.csv")) for name in TABLES}
@@ -165,6 +168,52 @@ def _problem(error, path, lines, key):
 def _header(path):
     with open(path, newline="", encoding="utf-8") as handle:
         return next(csv.reader(handle), [])
+
+
+# Which of low and high each bound needs (the schema cannot say so: it checks one field at a time).
+BOUND_NEEDS = {
+    "exact": ("low", "high"),
+    "approximate": ("low", "high"),
+    "range": ("low", "high"),
+    "at_least": ("low",),
+    "at_most": ("high",),
+}
+
+
+def _raise_bound_problems(data_dir):
+    """Rules across fields of force_size: the bound's values are there, and low <= high."""
+    path = Path(data_dir) / "force_size.csv"
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    problems = []
+    for row, line in zip(rows, data_row_lines(path), strict=True):
+        for column in BOUND_NEEDS.get(row["bound"], ()):
+            if not row[column]:
+                problems.append(
+                    Problem(
+                        shown_path(path),
+                        f"bound {row['bound']!r} needs a {column} value",
+                        line=line,
+                        column=column,
+                        value=row[column],
+                    )
+                )
+        if row["low"] and row["high"] and int(row["low"]) > int(row["high"]):
+            problems.append(
+                Problem(shown_path(path), "low is greater than high", line=line, column="low", value=row["low"])
+            )
+        if row["bound"] in ("exact", "approximate") and row["low"] and row["high"] and row["low"] != row["high"]:
+            problems.append(
+                Problem(
+                    shown_path(path),
+                    f"bound {row['bound']!r} needs low equal to high",
+                    line=line,
+                    column="high",
+                    value=row["high"],
+                )
+            )
+    if problems:
+        raise DataError(problems)
 
 
 def read_validated_table(name, data_dir=DATA_DIR):

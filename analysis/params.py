@@ -6,11 +6,13 @@ calls :func:`check_run_parameters` before any kernel starts. Both raise
 :class:`~analysis.errors.ParameterError`, naming the parameter and what is allowed.
 """
 
+import ast
 import csv
 import datetime as dt
+import re
 
-from analysis.errors import ParameterError
-from analysis.paths import DATA_DIR
+from analysis.errors import DataError, ParameterError, Problem
+from analysis.paths import DATA_DIR, shown_path
 
 AS_OF_ALLOWED = "an ISO date YYYY-MM-DD (e.g. 2025-09-05), or None for all data"
 
@@ -24,24 +26,35 @@ NOTEBOOK_PARAMETERS = {
     "pledges": {"as_of": None, "actor": None, "contribution": None},
     "perspectives": {"as_of": None, "source_a": DEFAULT_SOURCES[0], "source_b": DEFAULT_SOURCES[1]},
 }
-# Names IPython puts in a notebook's namespace, which are not parameters.
-_IPYTHON_NAMES = {"In", "Out", "exit", "quit", "get_ipython", "open"}
-_PLAIN = (str, int, float, bool, type(None), list, dict, tuple)
 
 
 def check_parameters(notebook, namespace):
     """Check a notebook's parameter values; return them as a dict.
 
-    ``namespace`` is the notebook's ``globals()``: any plain lower-case value in it that is
-    not a declared parameter was injected by mistake (papermill passes unknown names
-    silently). Upper-case names are constants imported from ``analysis``, not parameters.
+    ``namespace`` is the notebook's ``globals()``. The declared parameters' values are
+    checked, and so is every name papermill injected (it passes unknown names silently):
+    those are the names assigned in papermill's ``# Parameters`` cell, found in IPython's
+    input history, so the notebook's own variables never count and cells can be re-run.
     """
-    values = {
-        name: value
-        for name, value in namespace.items()
-        if not name.startswith("_") and not name.isupper() and name not in _IPYTHON_NAMES and isinstance(value, _PLAIN)
-    }
+    declared = NOTEBOOK_PARAMETERS.get(notebook, {})
+    values = {name: namespace[name] for name in declared if name in namespace}
+    values.update({name: namespace.get(name) for name in injected_names(namespace.get("In") or [])})
     return check_run_parameters(notebook, values)
+
+
+def injected_names(history):
+    r"""The names assigned in the cells papermill injected (they start with ``# Parameters``).
+
+    >>> sorted(injected_names(["import analysis", "# Parameters\nas_of = '2025-02-15'\ncolour = 'red'\n"]))
+    ['as_of', 'colour']
+    """
+    names = set()
+    for source in history:
+        if isinstance(source, str) and source.lstrip().startswith("# Parameters"):
+            for node in ast.parse(source).body:
+                targets = node.targets if isinstance(node, ast.Assign) else []
+                names.update(target.id for target in targets if isinstance(target, ast.Name))
+    return names
 
 
 def check_run_parameters(notebook, values):
@@ -70,7 +83,7 @@ def parse_iso_date(value):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
@@ -85,10 +98,17 @@ def _check_as_of(value):
         parse_iso_date(value)
 
 
-def column_values(table, column, data_dir=None):
-    """The values of one column of a table, read straight from its CSV (light: no pandas)."""
-    with open((data_dir or DATA_DIR) / f"{table}.csv", newline="", encoding="utf-8") as handle:
-        return [row[column] for row in csv.DictReader(handle)]
+def column_values(table, column):
+    """The values of one column of a table, read straight from its CSV (light: no pandas).
+
+    The data may not be validated yet: a missing file or column is a DataError naming it.
+    """
+    path = DATA_DIR / f"{table}.csv"
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            return [row[column] for row in csv.DictReader(handle)]
+    except (OSError, KeyError, UnicodeDecodeError, csv.Error) as error:
+        raise DataError([Problem(shown_path(path), f"cannot read column {column!r}: {error!r}", line=1)]) from None
 
 
 def _check_scale(value):
@@ -112,9 +132,11 @@ def _one_of_enum(name, table, column):
     def check(value):
         from analysis.schema import schema_fields
 
+        if value is None:
+            return
         fields = schema_fields()[table]["schema"]["fields"]
         allowed = next(f for f in fields if f["name"] == column)["constraints"]["enum"]
-        if value is not None and value not in allowed:
+        if value not in allowed:
             raise ParameterError(name, value, "None (all) or one of: " + ", ".join(allowed))
 
     return check

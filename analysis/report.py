@@ -53,6 +53,8 @@ PLAN_FILE = PROJECT_ROOT / "reports.yml"
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 PACKAGES = ("pandas", "altair", "matplotlib", "frictionless", "papermill", "nbconvert", "vl-convert-python")
 CACHE_NAME = ".report-cache"
+# A cell that runs longer than this fails its report instead of holding the run (and its lock) forever.
+CELL_TIMEOUT_SECONDS = 600
 # Artefacts that depend only on installed library versions (the inlined Vega bundle).
 LIBRARY_CACHE = PROJECT_ROOT / ".cache"
 
@@ -110,11 +112,14 @@ def load_plan(plan_file=PLAN_FILE, only=None, as_of=None):
         if not (NOTEBOOKS_DIR / f"{notebook}.ipynb").is_file():
             known = ", ".join(sorted(path.stem for path in NOTEBOOKS_DIR.glob("*.ipynb")))
             raise ParameterError("notebook", notebook, f"a notebook in notebooks/: {known}")
-        parameters = dict(entry.get("parameters") or {})
-        if as_of is not None:
-            parameters["as_of"] = as_of
-        checked = check_run_parameters(notebook, parameters)
-        units.append(Unit(entry.get("name", notebook), notebook, {k: v for k, v in checked.items() if v is not None}))
+        parameters = entry.get("parameters") or {}
+        if not isinstance(parameters, dict):
+            raise ParameterError("parameters", parameters, f"a mapping of names to values for {notebook}")
+        name = entry.get("name", notebook)
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
+            raise ParameterError("name", name, "letters, digits, '_', '.' or '-' (it names the report's files)")
+        checked = check_run_parameters(notebook, {**parameters, **({"as_of": as_of} if as_of is not None else {})})
+        units.append(Unit(name, notebook, {k: v for k, v in checked.items() if v is not None}))
     names = [unit.name for unit in units]
     if len(set(names)) != len(names):
         raise ParameterError("name", names, "a different name for each report in the parameters file")
@@ -127,8 +132,10 @@ def load_plan(plan_file=PLAN_FILE, only=None, as_of=None):
 
 
 def code_version():
-    """A hash of what shapes a report besides its notebook and data: the package and template."""
-    return fingerprint([*Path(__file__).parent.glob("*.py"), *TEMPLATES_DIR.rglob("*.*")])
+    """A hash of what shapes a report besides its notebook and data: the package, templates, citation."""
+    return fingerprint(
+        [*Path(__file__).parent.glob("*.py"), *TEMPLATES_DIR.rglob("*.*"), PROJECT_ROOT / "CITATION.cff"]
+    )
 
 
 def package_versions():
@@ -235,10 +242,13 @@ def run_unit(unit, folder, facts, validated_version):
             record_timing=False,
             request_save_on_cell_execute=False,  # one write at the end, not one per cell
             shutdown_kernel="immediate",
+            execution_timeout=CELL_TIMEOUT_SECONDS,
             extra_arguments=["--log-level=ERROR"],  # the kernel's own start-up warnings are not the run's news
         )
     except papermill.PapermillExecutionError as failure:
         error = f"{failure.ename}: {failure.evalue}"
+    except Exception as failure:  # a dead or hung kernel, a broken notebook file: the unit fails, the run goes on
+        error = f"{type(failure).__name__}: {failure}"
     if executed.is_file():
         notebook = stable_notebook(nbformat.read(executed, as_version=4), unit)
         nbformat.write(notebook, executed)
@@ -361,7 +371,8 @@ def build_reports(
     """
     if as_of is not None:
         parse_iso_date(as_of)
-    as_of_range, every = _snapshot_request(plan_file, as_of_range, every)
+    if as_of is None:  # an explicit --as-of builds one set of reports, whatever the plan's snapshots say
+        as_of_range, every = _snapshot_request(plan_file, as_of_range, every)
     if as_of_range is not None and as_of is not None:
         raise ParameterError("as_of", as_of, "no value together with --as-of-range")
     dates = snapshot_dates(as_of_range, every) if as_of_range is not None else None
@@ -373,6 +384,7 @@ def build_reports(
     previous_handler = signal.signal(signal.SIGTERM, _stop_on_signal)
     try:
         with _lock(out):
+            recover_interrupted_publish(out)
             return _build(units, out, jobs or os.cpu_count() or 1, force, log, dates, scheduler)
     finally:
         signal.signal(signal.SIGTERM, previous_handler)
@@ -382,8 +394,10 @@ def _snapshot_request(plan_file, as_of_range, every):
     """The snapshot range and interval: from the command line, else from the parameters file."""
     if as_of_range is None:
         snapshots = read_plan_file(plan_file).get("snapshots")
-        if isinstance(snapshots, dict):
-            return snapshots.get("range"), every or snapshots.get("every", "month")
+        if snapshots is not None:
+            if not isinstance(snapshots, dict) or "range" not in snapshots:
+                raise ParameterError("snapshots", snapshots, "a mapping with 'range' (START:END) and 'every'")
+            return snapshots["range"], every or snapshots.get("every", "month")
         if every is not None:
             raise ParameterError("every", every, "only together with --as-of-range")
     return as_of_range, every or "month"
@@ -405,43 +419,53 @@ def validate_once(cache, data_hash, code_hash, log=print):
 
     counts = validate_data(require_seeds=False)
     stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(json.dumps(counts))
+    temporary = stamp.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(counts))
+    temporary.replace(stamp)  # a stamp is whole or absent, never half-written
     return counts
 
 
 def plan_pages(units, dates, data_hash, code_hash, cache, log):
-    """The pages of a run, each with the cache key of the unit that makes it.
+    """The pages of a run with the cache key of the unit that makes each; the data version each
+    key sees; the row counts when the data had to be validated first (else None).
 
     Without dates, each unit is one page at the top. With dates, each unit is run as of each
-    date's effective date; dates with the same visible data share one unit (one key).
+    date's effective date; dates with the same visible data share one unit (one key), whose
+    data version is that of the rows visible then.
     """
     if dates is None:
-        return [(Page("", unit), unit_key(unit, data_hash, code_hash)) for unit in units], None
+        pages = [(Page("", unit), unit_key(unit, data_hash, code_hash)) for unit in units]
+        return pages, {key: data_hash for _, key in pages}, None
     counts = validate_once(cache, data_hash, code_hash, log)  # the record is read below
     from analysis.snapshots import Record
 
     record = Record(validated=True)
-    pages = []
+    pages, versions = [], {}
     for day in dates:
         effective = (record.effective_date(day) or day).isoformat()
         visible = record.visible_version(effective)
         for unit in units:
             dated = dataclasses.replace(unit, parameters={**unit.parameters, "as_of": effective})
-            pages.append((Page(day.isoformat(), dated, effective), unit_key(dated, visible, code_hash)))
-    return pages, counts
+            key = unit_key(dated, visible, code_hash)
+            pages.append((Page(day.isoformat(), dated, effective), key))
+            versions[key] = f"{visible} (the rows known on {effective})"
+    return pages, versions, counts
 
 
 def _build(units, out, jobs, force, log, dates=None, scheduler=None):
     """Run what changed (while the data is validated), then publish; see build_reports."""
     data_hash, code_hash = data_version(), code_version()
     versions = package_versions()
-    facts = [
-        ("Data version", data_hash),
-        ("Package versions", ", ".join(f"{k} {v}" for k, v in versions.items())),
-        ("How to cite", citation()),
-    ]
     cache = out.parent / CACHE_NAME
-    pages, counts = plan_pages(units, dates, data_hash, code_hash, cache, log)
+    pages, seen_versions, counts = plan_pages(units, dates, data_hash, code_hash, cache, log)
+
+    def facts(key):  # what a page says about its run: in its cache key, so never stale when reused
+        return [
+            ("Data version", seen_versions[key]),
+            ("Package versions", ", ".join(f"{k} {v}" for k, v in versions.items())),
+            ("How to cite", citation()),
+        ]
+
     keyed = {key: page.unit for page, key in pages}
     outcomes = {
         key: Outcome(unit, result="cached") for key, unit in keyed.items() if not force and (cache / key).is_dir()
@@ -449,9 +473,13 @@ def _build(units, out, jobs, force, log, dates=None, scheduler=None):
     todo = {key: unit for key, unit in keyed.items() if key not in outcomes}
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
     runs = staging / ".run"
-    executor = _executor(scheduler, min(jobs, len(todo)), data_hash) if todo else None
+    try:
+        executor = _executor(scheduler, min(jobs, len(todo)), data_hash) if todo else None
+    except Exception as error:  # e.g. no dask installed, or the scheduler cannot be reached
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ReportError(f"could not start the workers ({type(error).__name__}: {error}); nothing was run") from None
     # The units run while the data is validated here; nothing is cached or published unless it passes.
-    futures = {executor.submit(run_unit, unit, runs / key, facts, data_hash): key for key, unit in todo.items()}
+    futures = {executor.submit(run_unit, unit, runs / key, facts(key), data_hash): key for key, unit in todo.items()}
     try:
         counts = counts or validate_once(cache, data_hash, code_hash, log)
     except BaseException:
@@ -466,6 +494,12 @@ def _build(units, out, jobs, force, log, dates=None, scheduler=None):
         _stop_workers(executor)
         raise ReportInterrupted(
             f"{stop}: nothing published, {shown_path(out)} left unchanged; partial build in {shown_path(staging)}"
+        ) from None
+    except Exception as error:  # a worker died (out of memory, killed), or the cluster went away
+        _stop_workers(executor)
+        raise ReportError(
+            f"the run broke off ({type(error).__name__}: {error}); nothing published, {shown_path(out)} left "
+            f"unchanged; partial build in {shown_path(staging)}"
         ) from None
     except BaseException:
         _stop_workers(executor)
@@ -574,14 +608,20 @@ def _collect(futures, units, log):
 
 
 def _store(entry, folder, unit, outcome):
-    """Keep a unit's output in the cache, written to a temporary name and renamed into place."""
+    """Keep a unit's output in the cache, written to a temporary name and renamed into place.
+
+    With --force an existing entry is replaced: its bytes are the same, only its timing differs.
+    """
+    shutil.rmtree(entry, ignore_errors=True)
     entry.parent.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(prefix=".incoming-", dir=entry.parent))
     for suffix in (".ipynb", ".html"):
         shutil.copyfile(folder / f"{unit.name}{suffix}", temporary / f"{unit.name}{suffix}")
     (temporary / "run.json").write_text(json.dumps({"seconds": round(outcome.seconds, 2)}), encoding="utf-8")
-    shutil.rmtree(entry, ignore_errors=True)
-    temporary.rename(entry)
+    try:
+        temporary.rename(entry)
+    except OSError:  # another run stored the same key meanwhile: entries are content-addressed, keep it
+        shutil.rmtree(temporary, ignore_errors=True)
 
 
 def _params_text(parameters):
@@ -631,8 +671,11 @@ def data_changes(previous, current):
 
 def write_index(staging, pages, cache, data_hash, versions, counts, out):
     """index.html and manifest.json for the run, comparing the data with the last published run."""
-    previous_manifest = out / "manifest.json"
-    previous = json.loads(previous_manifest.read_text())["data"] if previous_manifest.is_file() else None
+    try:
+        previous = json.loads((out / "manifest.json").read_text())["data"]
+        previous["version"], previous["rows"]  # noqa: B018  (a manifest of this format)
+    except (OSError, ValueError, KeyError, TypeError):  # first run, or an unreadable manifest: nothing to compare
+        previous = None
     rows = table_rows()
     if previous is None:
         changes, since = None, None
@@ -712,13 +755,28 @@ def publish(staging, out):
         shutil.rmtree(staging)
         return False
     staging.chmod(0o755)  # mkdtemp makes it private; published reports are for readers
-    retired = out.with_name(f".{out.name}-retired")
+    retired = _retired(out)
     shutil.rmtree(retired, ignore_errors=True)
-    if out.exists():
-        out.rename(retired)
-    staging.rename(out)
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+    try:  # the two renames are not interrupted by a scheduler's SIGTERM
+        if out.exists():
+            out.rename(retired)
+        staging.rename(out)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     shutil.rmtree(retired, ignore_errors=True)
     return True
+
+
+def _retired(out):
+    return out.with_name(f".{out.name}-retired")
+
+
+def recover_interrupted_publish(out):
+    """If a run died between the two renames of a publish, put the last good reports back."""
+    retired = _retired(out)
+    if retired.is_dir() and not out.exists():
+        retired.rename(out)
 
 
 def _same_files(a, b):

@@ -3,10 +3,15 @@
 import json
 from pathlib import Path
 
-from analysis.paths import DATA_DIR, DATAPACKAGE
+from analysis.errors import DataError, Problem
+from analysis.paths import DATA_DIR, DATAPACKAGE, shown_path
 
 
 def schema_fields(data_dir=DATA_DIR):
-    """The descriptor of every table, as plain dicts keyed by table name."""
-    descriptor = json.loads((Path(data_dir) / DATAPACKAGE).read_text(encoding="utf-8"))
-    return {resource["name"]: resource for resource in descriptor["resources"]}
+    """The descriptor of every table, as plain dicts keyed by table name (DataError if unreadable)."""
+    path = Path(data_dir) / DATAPACKAGE
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        return {resource["name"]: resource for resource in descriptor["resources"]}
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise DataError([Problem(shown_path(path), f"not a valid data package: {error}")]) from None

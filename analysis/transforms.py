@@ -14,6 +14,9 @@ DATE_TOLERANCE_DAYS = {"day": 0, "inferred": 0, "approximate": 31}
 
 # --- force size -------------------------------------------------------------------------
 
+# The order of force-size figures, and so which is "the latest": by date, then by id.
+FIGURE_ORDER = ["date", "figure_id"]
+
 
 def figure_label(low, high, bound):
     """How a figure reads in words.
@@ -51,7 +54,7 @@ def force_size_series(force_size, sources, scope="whole_force"):
     """One row per dated figure, oldest first, with a plotted value, a label and the publisher."""
     figures = force_size[force_size["scope"] == scope] if scope else force_size
     publishers = sources.set_index("source_id")["publisher"]
-    rows = figures.sort_values(["date", "figure_id"]).reset_index(drop=True)
+    rows = figures.sort_values(FIGURE_ORDER).reset_index(drop=True)
     bounds = zip(rows["low"], rows["high"], rows["bound"], strict=True)
     triples = [(_plain(low), _plain(high), bound) for low, high, bound in bounds]
     return rows.assign(
@@ -119,7 +122,7 @@ def pledge_status_matrix(pledges):
 def pledge_paths(pledges):
     """Each actor's path through the lifecycle for each contribution, e.g. ``floated → declined``."""
     rows = []
-    ordered = pledges.sort_values("date")
+    ordered = pledges.sort_values("date", kind="stable")  # same day: file order
     for (actor, contribution), group in ordered.groupby(["actor_id", "contribution"], observed=True, sort=True):
         statuses = list(dict.fromkeys(group["status"].astype(str)))  # keep first occurrence, in order
         rows.append(
@@ -139,7 +142,7 @@ def pledge_paths(pledges):
 
 def us_backstop(pledges):
     """The US options, each marked as on offer or ruled out, oldest first."""
-    us = pledges[pledges["actor_id"] == "USA"].sort_values("date").reset_index(drop=True)
+    us = pledges[pledges["actor_id"] == "USA"].sort_values("date", kind="stable").reset_index(drop=True)
     return us.assign(
         position=us["status"].map(lambda s: "ruled out" if s == "declined" else "on offer").astype("string")
     )
@@ -159,7 +162,7 @@ def record_over_time(frames, known, dates):
     rows = []
     for day in pd.to_datetime(list(dates)):
         seen = {name: frame[known[name].isna() | (known[name] <= day)] for name, frame in frames.items()}
-        figures = seen["force_size"][seen["force_size"]["scope"] == "whole_force"].sort_values("date")
+        figures = seen["force_size"][seen["force_size"]["scope"] == "whole_force"].sort_values(FIGURE_ORDER)
         if len(figures):
             latest = figures.iloc[-1]
             low, high = _plain(latest["low"]), _plain(latest["high"])

@@ -34,7 +34,7 @@ def break_data(data_dir, case):
     if "cell" in case:
         return set_cell(data_dir, *case["cell"])
     table, *change = case.get("append") or case["replace"]
-    path = data_dir / f"{table}.csv"
+    path = data_dir / (table if "." in table else f"{table}.csv")
     text = path.read_text(encoding="utf-8")
     text = text + change[0] + "\n" if "append" in case else text.replace(change[0], change[1], 1)
     path.write_text(text, encoding="utf-8")

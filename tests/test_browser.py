@@ -117,6 +117,7 @@ def test_index_opens_offline(site, browser):
     with Visit(browser, out / "index.html") as visit:
         assert visit.page.locator("a[href='force_size.html']").count() == 1
         assert visit.requests == [] and visit.errors == []
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         visit.page.screenshot(path=str(SCREENSHOTS / "index.png"), full_page=True)
 
 

@@ -36,16 +36,21 @@ def test_any_two_sources_can_be_compared():
     assert check_run_parameters("perspectives", {"source_a": "liga_wsj_10k", "source_b": "polskieradio_tusk"})
 
 
-def test_namespace_check_finds_injected_names_but_ignores_imports_and_ipython():
-    namespace = {
-        "as_of": None,
-        "scale": "log",
-        "In": [],
-        "Out": {},
-        "_": None,
-        "DEFAULT_SOURCES": ("a", "b"),
-        "load_table": print,
-    }
-    assert check_parameters("force_size", namespace) == {"as_of": None, "scale": "log"}
+def test_notebook_check_catches_injected_names_and_allows_re_running_cells():
+    fresh = {"as_of": None, "scale": "log", "In": ["from analysis import x", 'as_of = None\nscale = "log"'], "_": None}
+    assert check_parameters("force_size", fresh) == {"as_of": None, "scale": "log"}
+    # After a first run the notebook's own variables are globals too; re-running must still pass.
+    re_run = {**fresh, "params": {"as_of": None}, "name_a": "The Spectator", "series": [1, 2]}
+    assert check_parameters("force_size", re_run) == {"as_of": None, "scale": "log"}
+    injected = {**fresh, "In": [*fresh["In"], '# Parameters\nscael = "linear"\n'], "scael": "linear"}
     with pytest.raises(ParameterError, match="'scael'"):
-        check_parameters("force_size", {**namespace, "scael": "linear"})
+        check_parameters("force_size", injected)
+    injected_bad_value = {**fresh, "scale": 3, "In": [*fresh["In"], "# Parameters\nscale = 3\n"]}
+    with pytest.raises(ParameterError, match="'scale': got 3"):
+        check_parameters("force_size", injected_bad_value)
+
+
+@pytest.mark.parametrize("bad", ["20250215", "2025-W07-6", "2025-2-15"])
+def test_as_of_must_be_written_yyyy_mm_dd(bad):
+    with pytest.raises(ParameterError, match="'as_of'"):
+        check_run_parameters("overview", {"as_of": bad})
