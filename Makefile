@@ -44,5 +44,6 @@ validate: $(VENV)/.installed ## Check every table against the schema and the see
 codebook: $(VENV)/.installed ## Regenerate the README codebook from data/datapackage.json
 	$(PY) -m analysis codebook --write
 
-clean: ## Remove environments, caches and generated reports
-	rm -rf $(VENV) $(LAB_VENV) reports .pytest_cache .ruff_cache *.egg-info
+clean: ## Remove environments, caches, generated reports and test output
+	rm -rf $(VENV) $(LAB_VENV) reports .report-cache .cache test-output .reports-build-* .reports-retired .reports.lock \
+		.pytest_cache .ruff_cache *.egg-info

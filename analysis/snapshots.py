@@ -79,9 +79,10 @@ class Record:
         from analysis.transforms import record_over_time
 
         starts = [self.known[name].min() for name in ("force_size", "pledges")]
-        first = min(day for day in starts if day == day)  # NaT != NaT: skip empty tables
-        last = parse_iso_date(as_of) if as_of else self.change_days()[-1]
-        if first.date() > last:
+        first = min((day for day in starts if day == day), default=None)  # NaT != NaT: skip empty tables
+        changes = self.change_days()
+        last = parse_iso_date(as_of) if as_of else (changes[-1] if changes else None)
+        if first is None or last is None or first.date() > last:
             return record_over_time(self.frames, self.known, [])
         days = snapshot_dates(f"{first.date().replace(day=1)}:{last}", "month")
         return record_over_time(self.frames, self.known, sorted({*days, last}))
@@ -98,5 +99,6 @@ class Record:
         for name in TABLES:
             known = self.known[name]
             visible = self.frames[name][known.isna() | (known <= cutoff)]
-            digest.update(f"{name}\0{known.min()}\0".encode() + visible.to_csv(index=False).encode())
+            first_date = self.frames[name]["date"].min() if "date" in self.frames[name] else None
+            digest.update(f"{name}\0{known.min()}\0{first_date}\0".encode() + visible.to_csv(index=False).encode())
         return digest.hexdigest()[:16]

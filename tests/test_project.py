@@ -53,6 +53,20 @@ def test_import_analysis_stays_light():
     assert result.stdout.strip() == "[]"
 
 
+def test_notebook_parameter_cells_match_the_declared_defaults():
+    """The parameters cell of each notebook holds exactly the defaults analysis.params declares."""
+    import nbformat
+
+    from analysis.params import NOTEBOOK_PARAMETERS
+
+    for name, defaults in NOTEBOOK_PARAMETERS.items():
+        notebook = nbformat.read(PROJECT_ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+        cell = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+        namespace = {}
+        exec(cell.source, {}, namespace)
+        assert namespace == defaults, name
+
+
 def test_ci_runs_the_readme_test_command():
     readme = (PROJECT_ROOT / "README.md").read_text()
     ci = (PROJECT_ROOT / ".ci" / "run").read_text()
