@@ -5,8 +5,10 @@ One *unit* is one notebook with one parameter set. A run:
 1. checks every parameter before any kernel starts;
 2. takes a lock on the output folder, so two runs never publish over each other;
 3. reuses the cached result of a unit whose notebook, parameters, data and code are
-   unchanged (a content hash), and runs the rest in a process pool while it validates the
-   data (once per data version); nothing is cached or published unless validation passes;
+   unchanged (a content hash), and runs the rest in a local process pool or on a Dask
+   cluster, while it validates the data (once per data version; snapshot runs validate
+   first, as they read the record to plan their dates); nothing is cached or published
+   unless validation passes;
 4. builds the whole site (executed notebooks, HTML, index.html, manifest.json) in a staging
    folder beside the output, and swaps it in by renaming only when every unit succeeded.
 
