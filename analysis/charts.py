@@ -83,6 +83,14 @@ def _table(frame, columns):
     return pd.DataFrame(out, index=frame.index)
 
 
+def _with_names(frame, actors, sources):
+    """``frame`` with the publisher of each row's source (and the actor's name, given ``actors``)."""
+    named = frame.assign(publisher=frame["source_id"].map(sources.set_index("source_id")["publisher"]))
+    if actors is not None:
+        named = named.assign(actor=frame["actor_id"].map(actors.set_index("actor_id")["name"]))
+    return named
+
+
 def _finish(chart, title, caption, description, name):
     """The shared theme, title, caption and screen-reader description; ``name`` names its CSV."""
     return (
@@ -105,6 +113,7 @@ def _date_x(title="Date"):
     return alt.X("date:T", title=title, axis=alt.Axis(format="%b %Y", tickCount="month"))
 
 
+DATE_TOOLTIP = alt.Tooltip("date:T", title="Date", format="%-d %b %Y")
 QUOTE_TOOLTIP = [alt.Tooltip("publisher:N", title="Source"), alt.Tooltip("quote:N", title="Quote")]
 
 
@@ -160,7 +169,7 @@ def force_size_chart(series, scale="log"):
         color=alt.Color("figure_kind:N", scale=_scale(KIND_COLOURS), title="What the figure was"),
         shape=alt.Shape("bound:N", scale=_scale(BOUND_SHAPES), title="How it was bounded"),
         tooltip=[
-            alt.Tooltip("date:T", title="Date", format="%-d %b %Y"),
+            DATE_TOOLTIP,
             alt.Tooltip("date_precision:N", title="Date precision"),
             alt.Tooltip("label:N", title="Troops"),
             alt.Tooltip("put_forward_by:N", title="Put forward by"),
@@ -222,9 +231,7 @@ def force_size_figure(series, scale="log"):
 
 def pledge_matrix_chart(latest, actors, sources):
     """Heat map: the latest status of each actor's contribution, with the quote behind it."""
-    names = actors.set_index("actor_id")["name"]
-    publishers = sources.set_index("source_id")["publisher"]
-    frame = latest.assign(actor=latest["actor_id"].map(names), publisher=latest["source_id"].map(publishers))
+    frame = _with_names(latest, actors, sources)
     data = _table(frame, ["actor", "contribution", "status", "condition", "date", "publisher", "quote"])
     chart = (
         alt.Chart(data)
@@ -238,7 +245,7 @@ def pledge_matrix_chart(latest, actors, sources):
                 alt.Tooltip("contribution:N", title="Contribution"),
                 alt.Tooltip("status:N", title="Status"),
                 alt.Tooltip("condition:N", title="Condition"),
-                alt.Tooltip("date:T", title="Date", format="%-d %b %Y"),
+                DATE_TOOLTIP,
                 *QUOTE_TOOLTIP,
             ],
         )
@@ -263,9 +270,7 @@ def pledge_matrix_chart(latest, actors, sources):
 
 def pledge_timeline_chart(pledges, actors, sources, title="Pledge statements over time"):
     """Each pledge statement as a dot on its date, by actor, coloured by status."""
-    names = actors.set_index("actor_id")["name"]
-    publishers = sources.set_index("source_id")["publisher"]
-    frame = pledges.assign(actor=pledges["actor_id"].map(names), publisher=pledges["source_id"].map(publishers))
+    frame = _with_names(pledges, actors, sources)
     data = _table(
         frame, ["actor", "contribution", "status", "condition", "date", "date_precision", "publisher", "quote"]
     )
@@ -278,7 +283,7 @@ def pledge_timeline_chart(pledges, actors, sources, title="Pledge statements ove
             color=alt.Color("status:N", scale=_scale(STATUS_COLOURS), title="Status"),
             shape=alt.Shape("contribution:N", title="Contribution"),
             tooltip=[
-                alt.Tooltip("date:T", title="Date", format="%-d %b %Y"),
+                DATE_TOOLTIP,
                 alt.Tooltip("actor:N", title="Actor"),
                 alt.Tooltip("contribution:N", title="Contribution"),
                 alt.Tooltip("status:N", title="Status"),
@@ -311,7 +316,7 @@ def record_changes_chart(over_time):
             y=alt.Y("value:Q", title=None),
             color=alt.Color("series:N", scale=_scale(colours), title="Series"),
             tooltip=[
-                alt.Tooltip("date:T", title="Date", format="%-d %b %Y"),
+                DATE_TOOLTIP,
                 alt.Tooltip("panel:N", title="Measure"),
                 alt.Tooltip("series:N", title="Series"),
                 alt.Tooltip("label:N", title="Value"),
@@ -342,8 +347,7 @@ def record_changes_chart(over_time):
 
 def stance_chart(stances, sources):
     """Mean stance per topic for each of two sources, from −2 (not credible) to +2 (credible)."""
-    publishers = sources.set_index("source_id")["publisher"]
-    frame = stances.assign(publisher=stances["source_id"].map(publishers))
+    frame = _with_names(stances, None, sources)
     data = _table(frame, ["topic", "source_id", "publisher", "claims", "mean_stance"])
     ids = list(dict.fromkeys(frame["source_id"].astype(str)))
     colours = {source: source_colour(source, sources) for source in ids}
@@ -383,8 +387,7 @@ def stance_chart(stances, sources):
 
 def claim_check_chart(checks, sources):
     """How many of each source's checkable claims the record supports, contradicts or cannot check."""
-    publishers = sources.set_index("source_id")["publisher"]
-    frame = checks.assign(publisher=checks["source_id"].map(publishers))
+    frame = _with_names(checks, None, sources)
     data = _table(frame, ["claim_id", "source_id", "publisher", "verdict", "quote", "reason"])
     chart = (
         alt.Chart(data)
