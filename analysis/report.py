@@ -286,7 +286,7 @@ def _page_resources(notebook, unit, facts):
     )
     run_facts = [
         ("As of", unit.parameters.get("as_of", "the latest data")),
-        ("Parameters", ", ".join(f"{k} = {v}" for k, v in sorted(unit.parameters.items())) or "defaults"),
+        ("Parameters", _params_text(unit.parameters)),
         ("Built", build_time()),
         *facts,
     ]
@@ -589,6 +589,9 @@ def _stop_workers(executor):
         executor.shutdown(wait=False, cancel_futures=True)
         for worker in multiprocessing.active_children():  # their kernels exit with them
             worker.terminate()
+        # Wait for the pool's manager thread to see its workers gone, so that nothing of the pool
+        # is left for the interpreter's exit hooks (under load they printed a traceback).
+        executor.shutdown(wait=True)
     else:
         executor.shutdown(wait=False)
         _close(executor)
