@@ -22,6 +22,9 @@ def main(argv=None):
     report.add_argument("--as-of-range", metavar="START:END", help="one report set per date from START to END")
     report.add_argument("--every", help="interval of --as-of-range: week or month (default month)")
     report.add_argument("--scheduler", metavar="ADDRESS", help="send the notebooks to a dask.distributed scheduler")
+    report.add_argument(
+        "--prune", action="store_true", help="remove published reports this run does not build (default: keep them)"
+    )
     args = parser.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # progress lines reach a log file as they happen
     try:
@@ -29,6 +32,9 @@ def main(argv=None):
     except (DataError, ParameterError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("error: stopped by Ctrl-C before finishing; nothing was published", file=sys.stderr)
+        return 130
 
 
 def _run(args):
@@ -66,6 +72,7 @@ def _run(args):
             as_of_range=args.as_of_range,
             every=args.every,
             scheduler=args.scheduler,
+            prune=args.prune,
         )
     except ReportError as error:
         print(f"error: {error}", file=sys.stderr)

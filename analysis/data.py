@@ -5,7 +5,6 @@ keys); this module only turns its report into one :class:`DataError` whose messa
 can act on, and casts the validated text into pandas types.
 """
 
-import csv
 import json
 import os
 import re
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.csvfile import check_readable, read_csv
 from analysis.errors import DataError, ParameterError, Problem
 from analysis.hashing import data_version
 from analysis.params import parse_iso_date
@@ -48,9 +48,9 @@ def load_table(name, as_of=None, data_dir=DATA_DIR):
     cutoff = parse_as_of(as_of)
     data_dir = Path(data_dir)
     if not _validated_by_this_run(data_dir):
+        check_readable(data_dir, [name])
         _raise_problems(read_package(data_dir).get_resource(name).validate(), data_dir)
-        if name == "force_size":
-            _raise_bound_problems(data_dir)
+        _raise_rule_problems(data_dir, [name])
     frame = read_validated_table(name, data_dir)
     if cutoff is None:
         return frame
@@ -69,8 +69,9 @@ def validate_data(data_dir=DATA_DIR, seeds=None, require_seeds=True):
     from analysis.quotes import check_seed_quotes
 
     data_dir = Path(data_dir)
+    check_readable(data_dir, TABLES)
     _raise_problems(read_package(data_dir).validate(), data_dir)
-    _raise_bound_problems(data_dir)
+    _raise_rule_problems(data_dir)
     if require_seeds or Path(seeds or seeds_dir()).is_dir():
         check_seed_quotes(data_dir, seeds, read=read_validated_table)
     return {name: len(data_row_lines(data_dir / f"{name}.csv")) for name in TABLES}
@@ -114,18 +115,7 @@ def read_package(data_dir=DATA_DIR):
 
 def data_row_lines(path):
     """The line on which each data row of a CSV file starts (quoted cells may span lines)."""
-    return _row_start_lines(path)[1:]
-
-
-def _row_start_lines(path):
-    starts = []
-    with open(path, newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle)
-        line = 1
-        for _ in reader:
-            starts.append(line)
-            line = reader.line_num + 1
-    return starts
+    return read_csv(path).lines
 
 
 def _raise_problems(report, data_dir):
@@ -134,16 +124,17 @@ def _raise_problems(report, data_dir):
     for task in report.tasks:
         path = data_dir / Path(task.place).name if task.place else data_dir / DATAPACKAGE
         try:
-            lines = _row_start_lines(path)
-        except (OSError, UnicodeDecodeError, csv.Error):
-            lines = []
-        problems += [_problem(error.to_dict(), path, lines, keys.get(task.name)) for error in task.errors]
+            text = read_csv(path)
+            lines, header = [1, *text.lines], text.header
+        except DataError:
+            lines, header = [], []
+        problems += [_problem(error.to_dict(), path, lines, header, keys.get(task.name)) for error in task.errors]
     problems += [_problem(error.to_dict(), data_dir / DATAPACKAGE, [], None) for error in report.errors]
     if problems:
         raise DataError(problems)
 
 
-def _problem(error, path, lines, key):
+def _problem(error, path, lines, header, key):
     """One frictionless error as a Problem naming line, column and value."""
 
     def line_of(row):
@@ -154,7 +145,7 @@ def _problem(error, path, lines, key):
     rule = f"{error['type'].replace('-', ' ')}: {error.get('note') or error['message']}"
     if error["type"] == "foreign-key":
         column, value = error["fieldNames"][0], error["fieldCells"][0]
-    elif error["type"] == "primary-key" and key in (header := lines and _header(path)):
+    elif error["type"] == "primary-key" and key in header and header.index(key) < len(error.get("cells", [])):
         column, value = key, error["cells"][header.index(key)]
         first = re.search(r"position (\d+)", error.get("note", ""))
         rule = f"primary key: the same {key} as on line {line_of(int(first.group(1)))}" if first else rule
@@ -165,11 +156,6 @@ def _problem(error, path, lines, key):
     return Problem(shown_path(path), rule, line=line_of(row), column=column, value=value)
 
 
-def _header(path):
-    with open(path, newline="", encoding="utf-8") as handle:
-        return next(csv.reader(handle), [])
-
-
 # Which of low and high each bound needs (the schema cannot say so: it checks one field at a time).
 BOUND_NEEDS = {
     "exact": ("low", "high"),
@@ -178,42 +164,52 @@ BOUND_NEEDS = {
     "at_least": ("low",),
     "at_most": ("high",),
 }
+# Dates the tables, pandas and the charts' time axes can all hold; a date outside is a typo.
+EARLIEST_DATE, LATEST_DATE = "1900-01-01", "2099-12-31"
 
 
-def _raise_bound_problems(data_dir):
-    """Rules across fields of force_size: the bound's values are there, and low <= high."""
-    path = Path(data_dir) / "force_size.csv"
-    with open(path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+def _raise_rule_problems(data_dir, names=TABLES):
+    """Rules the schema cannot state: force_size's bounds, and every date within range."""
+    fields = schema_fields(data_dir)
     problems = []
-    for row, line in zip(rows, data_row_lines(path), strict=True):
-        for column in BOUND_NEEDS.get(row["bound"], ()):
-            if not row[column]:
-                problems.append(
-                    Problem(
-                        shown_path(path),
-                        f"bound {row['bound']!r} needs a {column} value",
-                        line=line,
-                        column=column,
-                        value=row[column],
-                    )
-                )
-        if row["low"] and row["high"] and int(row["low"]) > int(row["high"]):
-            problems.append(
-                Problem(shown_path(path), "low is greater than high", line=line, column="low", value=row["low"])
-            )
-        if row["bound"] in ("exact", "approximate") and row["low"] and row["high"] and row["low"] != row["high"]:
-            problems.append(
+    for name in names:
+        path = Path(data_dir) / f"{name}.csv"
+        text = read_csv(path)
+        dates = [field["name"] for field in fields[name]["schema"]["fields"] if field["type"] == "date"]
+        for row, line in zip(text.records(), text.lines, strict=True):
+            problems += [
                 Problem(
                     shown_path(path),
-                    f"bound {row['bound']!r} needs low equal to high",
+                    f"date out of range: the record holds dates from {EARLIEST_DATE} to {LATEST_DATE}",
                     line=line,
-                    column="high",
-                    value=row["high"],
+                    column=column,
+                    value=row[column],
                 )
-            )
+                for column in dates
+                if row.get(column) and not EARLIEST_DATE <= row[column] <= LATEST_DATE
+            ]
+            if name == "force_size":
+                problems += _bound_problems(row, shown_path(path), line)
     if problems:
         raise DataError(problems)
+
+
+def _bound_problems(row, shown, line):
+    """Force_size's cross-field rules for one row: the bound's values are there, and low <= high."""
+    problems = [
+        Problem(shown, f"bound {row['bound']!r} needs a {column} value", line=line, column=column, value=row[column])
+        for column in BOUND_NEEDS.get(row["bound"], ())
+        if not row[column]
+    ]
+    if row["low"] and row["high"] and int(row["low"]) > int(row["high"]):
+        problems.append(Problem(shown, "low is greater than high", line=line, column="low", value=row["low"]))
+    if row["bound"] in ("exact", "approximate") and row["low"] and row["high"] and row["low"] != row["high"]:
+        problems.append(
+            Problem(
+                shown, f"bound {row['bound']!r} needs low equal to high", line=line, column="high", value=row["high"]
+            )
+        )
+    return problems
 
 
 def read_validated_table(name, data_dir=DATA_DIR):

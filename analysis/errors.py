@@ -40,6 +40,6 @@ class Problem:
 class ParameterError(ValueError):
     """A run parameter is unknown or has a value outside what is allowed."""
 
-    def __init__(self, name, value, allowed):
+    def __init__(self, name, value, allowed, kind="parameter"):
         self.name, self.value, self.allowed = name, value, allowed
-        super().__init__(f"parameter {name!r}: got {value!r}; allowed: {allowed}")
+        super().__init__(f"{kind} {name!r}: got {value!r}; allowed: {allowed}")

@@ -3,7 +3,8 @@
 import hashlib
 from pathlib import Path
 
-from analysis.paths import DATA_DIR, DATAPACKAGE
+from analysis.errors import DataError, Problem
+from analysis.paths import DATA_DIR, DATAPACKAGE, TABLES, shown_path
 
 
 def fingerprint(paths):
@@ -15,5 +16,14 @@ def fingerprint(paths):
 
 
 def data_version(data_dir=DATA_DIR):
-    """The data's version: a hash of ``datapackage.json`` and every table."""
-    return fingerprint([*Path(data_dir).glob("*.csv"), Path(data_dir) / DATAPACKAGE])
+    """The data's version: a hash of ``datapackage.json`` and every table.
+
+    Only the package's own files count: a stray file in ``data/`` changes nothing. A file
+    that cannot be read is a DataError naming it (validation then says more).
+    """
+    paths = [Path(data_dir) / f"{name}.csv" for name in TABLES] + [Path(data_dir) / DATAPACKAGE]
+    try:
+        return fingerprint(paths)
+    except OSError as error:
+        where = shown_path(error.filename) if error.filename else shown_path(data_dir)
+        raise DataError([Problem(where, f"cannot be read: {error.strerror or error}")]) from None

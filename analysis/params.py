@@ -7,10 +7,10 @@ calls :func:`check_run_parameters` before any kernel starts. Both raise
 """
 
 import ast
-import csv
 import datetime as dt
 import re
 
+from analysis.csvfile import read_csv
 from analysis.errors import DataError, ParameterError, Problem
 from analysis.paths import DATA_DIR, shown_path
 
@@ -104,11 +104,10 @@ def column_values(table, column):
     The data may not be validated yet: a missing file or column is a DataError naming it.
     """
     path = DATA_DIR / f"{table}.csv"
-    try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            return [row[column] for row in csv.DictReader(handle)]
-    except (OSError, KeyError, UnicodeDecodeError, csv.Error) as error:
-        raise DataError([Problem(shown_path(path), f"cannot read column {column!r}: {error!r}", line=1)]) from None
+    text = read_csv(path)
+    if column not in text.header:
+        raise DataError([Problem(shown_path(path), f"cannot read column {column!r}: no such column", line=1)])
+    return [row[column] for row in text.records()]
 
 
 def _check_scale(value):

@@ -26,6 +26,7 @@ import multiprocessing
 import os
 import platform
 import re
+import select
 import shutil
 import signal
 import tempfile
@@ -36,8 +37,18 @@ from pathlib import Path
 
 import yaml
 
+from analysis.csvfile import check_readable
 from analysis.errors import ParameterError
 from analysis.hashing import data_version, fingerprint
+from analysis.outfolder import (
+    UnsafeOutputError,
+    check_output_folder,
+    copy_kept,
+    in_published_order,
+    is_site,
+    kept_reports,
+    write_marker,
+)
 from analysis.params import check_run_parameters, parse_iso_date
 from analysis.paths import (
     DATA_DIR,
@@ -45,6 +56,7 @@ from analysis.paths import (
     PROJECT_ROOT,
     REPORT_MODE_VARIABLE,
     REPORTS_DIR,
+    TABLES,
     VALIDATED_DATA_VARIABLE,
     seeds_dir,
     shown_path,
@@ -108,6 +120,8 @@ def read_plan_file(plan_file=PLAN_FILE):
 def load_plan(plan_file=PLAN_FILE, only=None, as_of=None):
     """The units of a run, from the parameters file, checked before anything runs."""
     entries = read_plan_file(plan_file)["reports"]
+    if not entries:
+        raise ParameterError("reports", entries, f"at least one report in the parameters file {shown_path(plan_file)}")
     units = []
     for entry in entries:
         notebook = entry.get("notebook") if isinstance(entry, dict) else None
@@ -186,6 +200,28 @@ def _worker_setup(validated_version):
 
     # The exporter loads its templates in a thread while the first notebook's kernel runs.
     _EXPORTER = concurrent.futures.ThreadPoolExecutor(1).submit(_make_exporter)
+
+
+def _local_worker_setup(validated_version, run_pid):
+    """A local worker ends as soon as the run that started it ends, however the run ends.
+
+    So a run killed with SIGKILL (or by the out-of-memory killer) leaves no worker behind;
+    the worker's kernels see their parent gone and exit too (ipykernel's parent poller).
+    """
+    _exit_with(run_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the run stops them
+    _worker_setup(validated_version)
+
+
+def _exit_with(pid):
+    """Exit this process when process ``pid`` exits (a thread waits on a pidfd for it)."""
+    descriptor = os.pidfd_open(pid)
+
+    def wait():
+        select.select([descriptor], [], [])
+        os._exit(1)
+
+    threading.Thread(target=wait, name="exit-with-run", daemon=True).start()
 
 
 def _make_exporter():
@@ -362,8 +398,12 @@ def build_reports(
     as_of_range=None,
     every=None,
     scheduler=None,
+    prune=False,
 ):
     """Run the plan and publish it to ``out``. Returns the list of Outcomes.
+
+    Published reports that the run does not build (``only``, or a shorter plan) are kept as
+    they were, unless ``prune`` is set.
 
     ``as_of_range`` ("START:END") with ``every`` (week or month) builds one report set per
     date (the parameters file may give them as ``snapshots: {range: ..., every: ...}``).
@@ -381,15 +421,42 @@ def build_reports(
     units = load_plan(plan_file, only, as_of)
     if jobs is not None and jobs < 1:
         raise ParameterError("jobs", jobs, "a whole number of at least 1")
+    check_environment()
     out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    previous_handler = signal.signal(signal.SIGTERM, _stop_on_signal)
     try:
+        check_output_folder(out)
+    except UnsafeOutputError as error:
+        raise ReportError(str(error)) from None
+    handlers = {signum: signal.signal(signum, _stop_on_signal) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
         with _lock(out):
             recover_interrupted_publish(out)
-            return _build(units, out, jobs or os.cpu_count() or 1, force, log, dates, scheduler)
+            return _build(units, out, jobs or os.cpu_count() or 1, force, log, dates, scheduler, prune)
+    except OSError as error:  # a read-only or full disk, a folder that vanished: say where and why
+        where = shown_path(error.filename) if error.filename else shown_path(out.parent)
+        raise ReportError(
+            f"could not write {where}: {error.strerror or error}. Published reports in {shown_path(out)} left unchanged"
+        ) from None
     finally:
-        signal.signal(signal.SIGTERM, previous_handler)
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+
+
+def check_environment():
+    """Settings read from the environment, checked before anything runs.
+
+    An empty or non-numeric ``SOURCE_DATE_EPOCH`` would make every kernel hang at start-up
+    (matplotlib and nbconvert read it), so it is an error naming the variable.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and not (epoch.isdigit() and int(epoch) < 2**31):
+        raise ParameterError(
+            "SOURCE_DATE_EPOCH",
+            epoch,
+            "unset, or a whole number of seconds since 1970-01-01 (e.g. 1767225600)",
+            kind="environment variable",
+        )
 
 
 def _snapshot_request(plan_file, as_of_range, every):
@@ -415,8 +482,10 @@ def validate_once(cache, data_hash, code_hash, log=print):
     if not quotes:
         log(f"note: seed texts not found at {seeds_dir()}: verbatim-quote check left to `make test`")
     stamp = cache / "validated" / f"{data_hash}-{code_hash}-{'quotes' if quotes else 'schema'}.json"
-    if stamp.is_file():
-        return json.loads(stamp.read_text())
+    try:
+        return json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # no stamp yet, or a damaged one: validate (again)
+        pass
     from analysis.data import validate_data
 
     counts = validate_data(require_seeds=False)
@@ -454,8 +523,9 @@ def plan_pages(units, dates, data_hash, code_hash, cache, log):
     return pages, versions, counts
 
 
-def _build(units, out, jobs, force, log, dates=None, scheduler=None):
+def _build(units, out, jobs, force, log, dates=None, scheduler=None, prune=False):
     """Run what changed (while the data is validated), then publish; see build_reports."""
+    check_readable(DATA_DIR, TABLES)  # a file that is not CSV text fails before any worker starts
     data_hash, code_hash = data_version(), code_version()
     versions = package_versions()
     cache = out.parent / CACHE_NAME
@@ -469,8 +539,11 @@ def _build(units, out, jobs, force, log, dates=None, scheduler=None):
         ]
 
     keyed = {key: page.unit for page, key in pages}
+    check_cache_folder(cache)
     outcomes = {
-        key: Outcome(unit, result="cached") for key, unit in keyed.items() if not force and (cache / key).is_dir()
+        key: Outcome(unit, result="cached")
+        for key, unit in keyed.items()
+        if not force and cache_entry_intact(cache / key, unit, log)
     }
     todo = {key: unit for key, unit in keyed.items() if key not in outcomes}
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
@@ -522,7 +595,12 @@ def _build(units, out, jobs, force, log, dates=None, scheduler=None):
         _store(cache / key, runs / key, unit, outcomes[key])
     shutil.rmtree(runs, ignore_errors=True)
     place_pages(pages, cache, staging)
-    write_index(staging, pages, cache, data_hash, versions, counts, out)
+    kept = [] if prune else kept_reports(out, {(page.folder, page.unit.name) for page, _ in pages})
+    copy_kept(out, staging, kept)
+    if kept:
+        log(f"kept as published: {', '.join(sorted({report['html'] for report in kept}))}")
+    write_marker(staging)
+    write_index(staging, pages, cache, data_hash, versions, counts, out, kept)
     _summary(outcomes.values(), log)
     changed = publish(staging, out)
     log(f"reports {'published' if changed else 'unchanged'}: {shown_path(out / 'index.html')}")
@@ -567,7 +645,14 @@ def _executor(scheduler, count, data_hash):
         executor = client.get_executor(pure=False)
         executor.client_to_close = client
         return executor
-    pool = concurrent.futures.ProcessPoolExecutor(max_workers=count, initializer=_worker_setup, initargs=(data_hash,))
+    # Workers come from a fork server, not forked from this process: they hold none of its open
+    # files, so the output folder's lock is released when this process dies, however it dies.
+    pool = concurrent.futures.ProcessPoolExecutor(
+        max_workers=count,
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=_local_worker_setup,
+        initargs=(data_hash, os.getpid()),
+    )
     for _ in range(count):
         pool.submit(_warm)
     return pool
@@ -620,13 +705,48 @@ def _store(entry, folder, unit, outcome):
     shutil.rmtree(entry, ignore_errors=True)
     entry.parent.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(prefix=".incoming-", dir=entry.parent))
+    hashes = {}
     for suffix in (".ipynb", ".html"):
-        shutil.copyfile(folder / f"{unit.name}{suffix}", temporary / f"{unit.name}{suffix}")
-    (temporary / "run.json").write_text(json.dumps({"seconds": round(outcome.seconds, 2)}), encoding="utf-8")
+        name = f"{unit.name}{suffix}"
+        shutil.copyfile(folder / name, temporary / name)
+        hashes[name] = _file_hash(temporary / name)
+    (temporary / "run.json").write_text(
+        json.dumps({"seconds": round(outcome.seconds, 2), "files": hashes}), encoding="utf-8"
+    )
     try:
         temporary.rename(entry)
     except OSError:  # another run stored the same key meanwhile: entries are content-addressed, keep it
         shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _file_hash(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def check_cache_folder(cache):
+    """The cache must be a folder (or not exist yet): anything else is named, not overwritten."""
+    if cache.exists() and not cache.is_dir():
+        raise ReportError(
+            f"the report cache {shown_path(cache)} is not a folder; remove it (it only holds copies that a run "
+            "rebuilds) and run again"
+        )
+
+
+def cache_entry_intact(entry, unit, log):
+    """True when a cache entry holds both files of ``unit`` with the hashes it recorded.
+
+    A missing, truncated or edited entry is reported and run again, never published.
+    """
+    if not entry.is_dir():
+        return False
+    try:
+        recorded = json.loads((entry / "run.json").read_text(encoding="utf-8"))["files"]
+        intact = all(recorded[name] == _file_hash(entry / name) for name in (f"{unit.name}.ipynb", f"{unit.name}.html"))
+    except (OSError, ValueError, KeyError, TypeError):
+        intact = False
+    if not intact:
+        log(f"  {unit.name:<14} cache entry {shown_path(entry)} is damaged: running it again")
+    return intact
 
 
 def _params_text(parameters):
@@ -651,13 +771,12 @@ def citation():
 
 def table_rows(data_dir=DATA_DIR):
     """Each table's rows as {primary key: hash of the row's text}, to see what changed between runs."""
-    import csv
+    from analysis.csvfile import read_csv
 
     tables = {}
-    for path in sorted(Path(data_dir).glob("*.csv")):
-        with open(path, newline="", encoding="utf-8") as handle:
-            rows = list(csv.reader(handle))[1:]
-        tables[path.stem] = {row[0]: hashlib.sha256("\x1f".join(row).encode()).hexdigest()[:12] for row in rows if row}
+    for name in sorted(TABLES):
+        rows = read_csv(Path(data_dir) / f"{name}.csv").rows
+        tables[name] = {row[0]: hashlib.sha256("\x1f".join(row).encode()).hexdigest()[:12] for row in rows}
     return tables
 
 
@@ -674,7 +793,7 @@ def data_changes(previous, current):
     return changes
 
 
-def write_index(staging, pages, cache, data_hash, versions, counts, out):
+def write_index(staging, pages, cache, data_hash, versions, counts, out, kept=()):
     """index.html and manifest.json for the run, comparing the data with the last published run."""
     try:
         previous = json.loads((out / "manifest.json").read_text())["data"]
@@ -709,6 +828,7 @@ def write_index(staging, pages, cache, data_hash, versions, counts, out):
                 "notebook_file": f"{prefix}{unit.name}.ipynb",
             }
         )
+    reports = in_published_order(out, [*reports, *kept])
     manifest = {
         "data": {"version": data_hash, "rows_per_table": counts, "rows": rows, "changes": changes, "since": since},
         "versions": versions,
@@ -761,7 +881,7 @@ def publish(staging, out):
         return False
     staging.chmod(0o755)  # mkdtemp makes it private; published reports are for readers
     retired = _retired(out)
-    shutil.rmtree(retired, ignore_errors=True)
+    _remove_retired(retired)
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
     try:  # the two renames are not interrupted by a scheduler's SIGTERM
         if out.exists():
@@ -769,7 +889,7 @@ def publish(staging, out):
         staging.rename(out)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-    shutil.rmtree(retired, ignore_errors=True)
+    _remove_retired(retired)
     return True
 
 
@@ -777,10 +897,21 @@ def _retired(out):
     return out.with_name(f".{out.name}-retired")
 
 
+def _remove_retired(retired):
+    """Delete the reports a publish replaced: only ever a site this tool published."""
+    if not retired.exists():
+        return
+    if not (retired.is_dir() and is_site(retired)):
+        raise ReportError(
+            f"{shown_path(retired)} is in the way of publishing and was not made by this tool; move it away"
+        )
+    shutil.rmtree(retired)
+
+
 def recover_interrupted_publish(out):
     """If a run died between the two renames of a publish, put the last good reports back."""
     retired = _retired(out)
-    if retired.is_dir() and not out.exists():
+    if retired.is_dir() and is_site(retired) and not out.exists():
         retired.rename(out)
 
 

@@ -15,6 +15,8 @@ from analysis.paths import DATA_DIR, DATAPACKAGE, TABLES
 
 EVERY = ("week", "month")
 RANGE_ALLOWED = "START:END, two ISO dates (YYYY-MM-DD) with START on or before END"
+# Ten years of weekly snapshots: a longer run is more likely a typo than a plan, and would take hours.
+MAX_SNAPSHOT_DATES = 520
 
 
 def snapshot_dates(date_range, every):
@@ -33,13 +35,23 @@ def snapshot_dates(date_range, every):
         raise ParameterError("as_of_range", date_range, RANGE_ALLOWED) from None
     if start > end:
         raise ParameterError("as_of_range", date_range, RANGE_ALLOWED)
+    count = (
+        (end - start).days // 7 + 1 if every == "week" else (end.year - start.year) * 12 + end.month - start.month + 1
+    )
+    if count > MAX_SNAPSHOT_DATES:
+        raise ParameterError(
+            "as_of_range",
+            date_range,
+            f"at most {MAX_SNAPSHOT_DATES} dates in one run (this range has about {count:,} at one a {every}); "
+            "split it into shorter ranges or use --every month",
+        )
     days = []
-    for step in range(100_000):
+    for step in range(count + 1):
         day = start + dt.timedelta(weeks=step) if every == "week" else _add_months(start, step)
         if day > end:
-            return days
+            break
         days.append(day)
-    raise ParameterError("as_of_range", date_range, "fewer than 100,000 dates")
+    return days
 
 
 def _add_months(day, months):

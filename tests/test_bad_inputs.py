@@ -33,12 +33,41 @@ def break_data(data_dir, case):
     """Apply one data case to a copy of data/; return the line it points at."""
     if "cell" in case:
         return set_cell(data_dir, *case["cell"])
-    table, *change = case.get("append") or case["replace"]
+    if "file" in case:
+        return replace_file(data_dir, *case["file"])
+    if "latin1" in case:
+        table, *_, value = case["latin1"]
+        line = set_cell(data_dir, *case["latin1"])
+        path = data_dir / f"{table}.csv"
+        path.write_bytes(path.read_bytes().replace(value.encode("utf-8"), value.encode("latin-1")))
+        return line
+    table, *change = case.get("append") or case.get("prepend") or case["replace"]
     path = data_dir / (table if "." in table else f"{table}.csv")
-    text = path.read_text(encoding="utf-8")
-    text = text + change[0] + "\n" if "append" in case else text.replace(change[0], change[1], 1)
-    path.write_text(text, encoding="utf-8")
-    return len(text.splitlines())
+    old = path.read_text(encoding="utf-8")
+    if "append" in case:
+        new = old + change[0] + "\n"
+    elif "prepend" in case:
+        new = change[0] + old
+    else:
+        new = old.replace(change[0], change[1], 1)
+    path.write_text(new, encoding="utf-8")
+    first_difference = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), len(old))
+    return new[:first_difference].count("\n") + 1
+
+
+def replace_file(data_dir, name, kind):
+    """Put something that is not a readable table where table file ``name`` was."""
+    path = data_dir / name
+    path.unlink()
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "dangling-link":
+        path.symlink_to(data_dir / "no-such-file.csv")
+    elif kind == "empty":
+        path.write_text("")
+    elif kind != "missing":
+        raise ValueError(kind)
+    return None
 
 
 @pytest.mark.parametrize("case", CORPUS["data"], ids=[c["id"] for c in CORPUS["data"]])
@@ -62,7 +91,7 @@ def test_bad_parameters_are_named_and_lose_nothing(site, tmp_path, case):
         plan = tmp_path / "plan.yml"
         plan.write_text(case["plan"], encoding="utf-8")
         args += ["--params", str(plan)]
-    result = build(out, *args)
+    result = build(out, *args, env=case.get("env"))
     assert result.returncode == 1
     assert case["expect"] in result.stderr
     assert "Traceback" not in result.stderr
@@ -95,9 +124,11 @@ def project(tmp_path_factory):
     return copy
 
 
-def run_in(copy, *args, **popen):
-    """`python -m analysis ARGS` inside the copy, its kernels importing the copy's package."""
-    env = {**os.environ, **EPOCH, "PYTHONPATH": str(copy)}
+def run_in(copy, *args, tag="", **popen):
+    """`python -m analysis ARGS` inside the copy, its kernels importing the copy's package.
+
+    ``tag`` marks the run's processes (see tagged_processes)."""
+    env = {**os.environ, **EPOCH, "PYTHONPATH": str(copy), "ANALYSIS_TEST_RUN": tag}
     env.pop("ANALYSIS_DATA_DIR", None)
     command = [sys.executable, "-m", "analysis", *args]
     if popen:
@@ -133,26 +164,57 @@ def test_a_notebook_that_raises_fails_the_run_and_keeps_the_reports(project):
     assert "injected failure" in (project / kept).read_text()
 
 
-def running_kernels():
-    found = subprocess.run(["pgrep", "-f", "ipykernel_launcher"], capture_output=True, text=True)
-    return len(found.stdout.split())
+def tagged_processes(tag):
+    """The processes started by one run: they inherit its ANALYSIS_TEST_RUN variable."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if f"ANALYSIS_TEST_RUN={tag}".encode() in environ.read_bytes().split(b"\0"):
+                found.append(environ.parent.name)
+        except OSError:  # the process ended while we looked
+            pass
+    return found
 
 
-def test_a_run_stopped_by_sigterm_part_way_keeps_the_reports(project):
-    published = project / "reports"
-    before = snapshot(published)
-    kernels_before = running_kernels()
-    process = run_in(project, "report", "--force", "--jobs", "1", popen=True)
+def wait_until_gone(tag, seconds=10):
+    deadline = time.monotonic() + seconds
+    while tagged_processes(tag) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return tagged_processes(tag)
+
+
+def start_and_stop(project, tag, signum):
+    """Start a forced run, send ``signum`` once its first report has finished; return (code, stderr)."""
+    process = run_in(project, "report", "--force", "--jobs", "1", popen=True, tag=tag)
     first_line = process.stdout.readline()  # the first report has finished; others are still to run
     assert " ok in " in first_line, first_line
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(signum)
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 1
-    assert "stopped by SIGTERM: nothing published" in stderr
+    return process.returncode, stderr
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
+def test_a_run_stopped_part_way_says_so_in_one_line_and_keeps_the_reports(project, signum):
+    published = project / "reports"
+    before = snapshot(published)
+    code, stderr = start_and_stop(project, f"stop-{signum}", signum)
+    assert code == 1
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith(f"error: stopped by {signal.Signals(signum).name}: nothing published, reports left")
     assert snapshot(published) == before
-    deadline = time.monotonic() + 10
-    while running_kernels() > kernels_before and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert running_kernels() == kernels_before  # the stopped run left no kernel behind
+    assert wait_until_gone(f"stop-{signum}") == []  # the stopped run left no worker or kernel behind
     again = run_in(project, "report")  # the lock was released
     assert again.returncode == 0, again.stderr
+
+
+def test_a_run_killed_with_sigkill_leaves_nothing_that_blocks_the_next(project):
+    published = project / "reports"
+    before = snapshot(published)
+    code, _ = start_and_stop(project, "sigkill", signal.SIGKILL)
+    assert code == -signal.SIGKILL
+    assert snapshot(published) == before
+    assert wait_until_gone("sigkill") == []  # workers and kernels ended with the run
+    again = run_in(project, "report")
+    assert again.returncode == 0, again.stderr
+    assert "another report run" not in again.stderr

@@ -22,6 +22,7 @@ def test_every_report_is_published_with_an_index(site):
     assert {p.name for p in out.iterdir()} == {f"{n}{s}" for n in names for s in (".ipynb", ".html")} | {
         "index.html",
         "manifest.json",
+        ".analysis-reports",
     }
     assert f"{out / 'index.html'}" in result.stdout
     index = (out / "index.html").read_text()
