@@ -91,20 +91,3 @@ def _parse(handle, shown):
     if problems:
         raise DataError(problems)
     return CsvText(rows[0], rows[1:], starts[1:])
-
-
-def check_readable(data_dir, names):
-    """Raise one DataError for every table file in ``names`` that cannot be read as CSV text.
-
-    Frictionless would report a blank line or a ';'-separated file as a cascade of key and
-    label errors (or not at all); these problems name the real cause, for all files at once.
-    It needs no pandas, so a report run does it before starting any worker.
-    """
-    problems = []
-    for name in names:
-        try:
-            read_csv(Path(data_dir) / f"{name}.csv")
-        except DataError as error:
-            problems += error.problems
-    if problems:
-        raise DataError(problems)

@@ -1,22 +1,20 @@
 """Load the curated tables as typed pandas DataFrames, validated against ``datapackage.json``.
 
-Validation is frictionless's (types, required fields, allowed values, primary and foreign
-keys); this module only turns its report into one :class:`DataError` whose message a person
-can act on, and casts the validated text into pandas types.
+The rules a table must keep live in :mod:`analysis.rules`; this module raises their
+problems as one :class:`DataError` and casts the validated text into pandas types.
 """
 
-import json
 import os
-import re
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.csvfile import check_readable, read_csv
-from analysis.errors import DataError, ParameterError, Problem
+from analysis import rules
+from analysis.csvfile import read_csv
+from analysis.errors import ParameterError
 from analysis.hashing import data_version
 from analysis.params import parse_iso_date
-from analysis.paths import DATA_DIR, DATAPACKAGE, TABLES, VALIDATED_DATA_VARIABLE, shown_path
+from analysis.paths import DATA_DIR, TABLES, VALIDATED_DATA_VARIABLE, seeds_dir
 from analysis.schema import schema_fields
 
 _TRUE = {"true", "True", "TRUE", "1"}
@@ -48,9 +46,7 @@ def load_table(name, as_of=None, data_dir=DATA_DIR):
     cutoff = parse_as_of(as_of)
     data_dir = Path(data_dir)
     if not _validated_by_this_run(data_dir):
-        check_readable(data_dir, [name])
-        _raise_problems(read_package(data_dir).get_resource(name).validate(), data_dir)
-        _raise_rule_problems(data_dir, [name])
+        _check_once(data_dir, [name])
     frame = read_validated_table(name, data_dir)
     if cutoff is None:
         return frame
@@ -60,20 +56,16 @@ def load_table(name, as_of=None, data_dir=DATA_DIR):
 def validate_data(data_dir=DATA_DIR, seeds=None, require_seeds=True):
     """Check everything a report relies on; return the row count per table.
 
-    Validates every table against the schema (all tables at once, so the error lists every
-    problem), then checks that quotes attributed to the seed texts appear in them verbatim.
-    With ``require_seeds=False`` the quote check is left out when the seed texts are not
-    there (a scheduled run on a machine without ../shared). Raises :class:`DataError`.
+    Runs every rule of :mod:`analysis.rules` on every table (schema, dates, bounds, and that
+    quotes attributed to the seed texts appear in them verbatim) and raises one
+    :class:`DataError` listing every problem found. With ``require_seeds=False`` the quote
+    check is left out when the seed texts are not there (a scheduled run on a machine
+    without ../shared).
     """
-    from analysis.paths import seeds_dir
-    from analysis.quotes import check_seed_quotes
-
     data_dir = Path(data_dir)
-    check_readable(data_dir, TABLES)
-    _raise_problems(read_package(data_dir).validate(), data_dir)
-    _raise_rule_problems(data_dir)
-    if require_seeds or Path(seeds or seeds_dir()).is_dir():
-        check_seed_quotes(data_dir, seeds, read=read_validated_table)
+    quotes = require_seeds or Path(seeds or seeds_dir()).is_dir()
+    rules.raise_problems(rules.check(data_dir, seeds=seeds, quotes=quotes))
+    _PASSED.update((data_dir.resolve(), data_version(data_dir), name) for name in TABLES)
     return {name: len(data_row_lines(data_dir / f"{name}.csv")) for name in TABLES}
 
 
@@ -96,120 +88,29 @@ def parse_as_of(value):
     return pd.Timestamp(parse_iso_date(value))
 
 
+# (folder, data version, table) for each table this process has found valid: the same bytes
+# need not be checked again when a notebook loads a table for the tenth time.
+_PASSED = set()
+
+
+def _check_once(data_dir, names):
+    """Raise the problems of tables ``names``, unless these very bytes passed before."""
+    version = data_version(data_dir)
+    todo = [name for name in names if (data_dir.resolve(), version, name) not in _PASSED]
+    if todo:
+        rules.raise_problems(rules.check(data_dir, todo, quotes=False))
+        _PASSED.update((data_dir.resolve(), version, name) for name in todo)
+
+
 def _validated_by_this_run(data_dir):
     """True in a report run's kernel when the run validated exactly these bytes before starting it."""
     trusted = os.environ.get(VALIDATED_DATA_VARIABLE)
     return bool(trusted) and trusted == data_version(data_dir)
 
 
-def read_package(data_dir=DATA_DIR):
-    """The frictionless Package for ``data_dir``; a broken descriptor raises DataError."""
-    import frictionless
-
-    path = Path(data_dir) / DATAPACKAGE
-    try:
-        return frictionless.Package(str(path))
-    except (frictionless.FrictionlessException, json.JSONDecodeError) as error:
-        raise DataError([Problem(shown_path(path), f"not a valid data package: {error}")]) from None
-
-
 def data_row_lines(path):
     """The line on which each data row of a CSV file starts (quoted cells may span lines)."""
     return read_csv(path).lines
-
-
-def _raise_problems(report, data_dir):
-    keys = {name: resource["schema"].get("primaryKey", [None])[0] for name, resource in schema_fields(data_dir).items()}
-    problems = []
-    for task in report.tasks:
-        path = data_dir / Path(task.place).name if task.place else data_dir / DATAPACKAGE
-        try:
-            text = read_csv(path)
-            lines, header = [1, *text.lines], text.header
-        except DataError:
-            lines, header = [], []
-        problems += [_problem(error.to_dict(), path, lines, header, keys.get(task.name)) for error in task.errors]
-    problems += [_problem(error.to_dict(), data_dir / DATAPACKAGE, [], None) for error in report.errors]
-    if problems:
-        raise DataError(problems)
-
-
-def _problem(error, path, lines, header, key):
-    """One frictionless error as a Problem naming line, column and value."""
-
-    def line_of(row):
-        return lines[row - 1] if row and row <= len(lines) else row
-
-    row = error.get("rowNumber") or (error.get("rowNumbers") or [None])[0]
-    column, value = error.get("fieldName") or None, error.get("cell")
-    rule = f"{error['type'].replace('-', ' ')}: {error.get('note') or error['message']}"
-    if error["type"] == "foreign-key":
-        column, value = error["fieldNames"][0], error["fieldCells"][0]
-    elif error["type"] == "primary-key" and key in header and header.index(key) < len(error.get("cells", [])):
-        column, value = key, error["cells"][header.index(key)]
-        first = re.search(r"position (\d+)", error.get("note", ""))
-        rule = f"primary key: the same {key} as on line {line_of(int(first.group(1)))}" if first else rule
-    elif "label" in error:
-        value = error["label"]
-    elif column is None and error.get("fieldNumber"):
-        column = f"#{error['fieldNumber']}"
-    return Problem(shown_path(path), rule, line=line_of(row), column=column, value=value)
-
-
-# Which of low and high each bound needs (the schema cannot say so: it checks one field at a time).
-BOUND_NEEDS = {
-    "exact": ("low", "high"),
-    "approximate": ("low", "high"),
-    "range": ("low", "high"),
-    "at_least": ("low",),
-    "at_most": ("high",),
-}
-# Dates the tables, pandas and the charts' time axes can all hold; a date outside is a typo.
-EARLIEST_DATE, LATEST_DATE = "1900-01-01", "2099-12-31"
-
-
-def _raise_rule_problems(data_dir, names=TABLES):
-    """Rules the schema cannot state: force_size's bounds, and every date within range."""
-    fields = schema_fields(data_dir)
-    problems = []
-    for name in names:
-        path = Path(data_dir) / f"{name}.csv"
-        text = read_csv(path)
-        dates = [field["name"] for field in fields[name]["schema"]["fields"] if field["type"] == "date"]
-        for row, line in zip(text.records(), text.lines, strict=True):
-            problems += [
-                Problem(
-                    shown_path(path),
-                    f"date out of range: the record holds dates from {EARLIEST_DATE} to {LATEST_DATE}",
-                    line=line,
-                    column=column,
-                    value=row[column],
-                )
-                for column in dates
-                if row.get(column) and not EARLIEST_DATE <= row[column] <= LATEST_DATE
-            ]
-            if name == "force_size":
-                problems += _bound_problems(row, shown_path(path), line)
-    if problems:
-        raise DataError(problems)
-
-
-def _bound_problems(row, shown, line):
-    """Force_size's cross-field rules for one row: the bound's values are there, and low <= high."""
-    problems = [
-        Problem(shown, f"bound {row['bound']!r} needs a {column} value", line=line, column=column, value=row[column])
-        for column in BOUND_NEEDS.get(row["bound"], ())
-        if not row[column]
-    ]
-    if row["low"] and row["high"] and int(row["low"]) > int(row["high"]):
-        problems.append(Problem(shown, "low is greater than high", line=line, column="low", value=row["low"]))
-    if row["bound"] in ("exact", "approximate") and row["low"] and row["high"] and row["low"] != row["high"]:
-        problems.append(
-            Problem(
-                shown, f"bound {row['bound']!r} needs low equal to high", line=line, column="high", value=row["high"]
-            )
-        )
-    return problems
 
 
 def read_validated_table(name, data_dir=DATA_DIR):
@@ -219,7 +120,8 @@ def read_validated_table(name, data_dir=DATA_DIR):
 
 def _typed_frame(fields, path):
     """The validated CSV text cast to the schema's types (``fields``: the schema's field dicts)."""
-    text = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    csv_text = read_csv(path)
+    text = pd.DataFrame(csv_text.rows, columns=csv_text.header, dtype="object").replace("", None)
     return pd.DataFrame({field["name"]: _typed_column(text[field["name"]], field) for field in fields})
 
 

@@ -7,12 +7,24 @@ from analysis.errors import DataError, Problem
 from analysis.paths import DATA_DIR, DATAPACKAGE, TABLES, shown_path
 
 
-def fingerprint(paths):
-    """A short content hash of files (names and bytes), in a stable order."""
+def content_hash(*parts):
+    """The project's one hash recipe: SHA-256 of the parts (text or bytes), each ended by a NUL,
+    cut to 16 hex digits (64 bits: ample for telling versions of a small project apart).
+
+    >>> content_hash("a", b"b") == content_hash("a", "b")
+    True
+    >>> len(content_hash("anything"))
+    16
+    """
     digest = hashlib.sha256()
-    for path in sorted(Path(p) for p in paths):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for part in parts:
+        digest.update((part if isinstance(part, bytes) else str(part).encode()) + b"\0")
     return digest.hexdigest()[:16]
+
+
+def fingerprint(paths):
+    """A content hash of files (names and bytes), in a stable order."""
+    return content_hash(*(part for path in sorted(Path(p) for p in paths) for part in (path.name, path.read_bytes())))
 
 
 def data_version(data_dir=DATA_DIR):

@@ -19,7 +19,6 @@ the failed executed notebook, for diagnosis.
 import concurrent.futures
 import dataclasses
 import fcntl
-import hashlib
 import html
 import json
 import multiprocessing
@@ -37,9 +36,9 @@ from pathlib import Path
 
 import yaml
 
-from analysis.csvfile import check_readable
 from analysis.errors import ParameterError
-from analysis.hashing import data_version, fingerprint
+from analysis.files import write_atomic
+from analysis.hashing import content_hash, data_version, fingerprint
 from analysis.outfolder import (
     UnsafeOutputError,
     check_output_folder,
@@ -61,6 +60,7 @@ from analysis.paths import (
     seeds_dir,
     shown_path,
 )
+from analysis.rules import raise_problems, readable
 from analysis.snapshots import snapshot_dates
 
 PLAN_FILE = PROJECT_ROOT / "reports.yml"
@@ -161,19 +161,11 @@ def package_versions():
 def unit_key(unit, data_hash, code_hash):
     """Everything a unit's output depends on, hashed: the cache key."""
     notebook = (NOTEBOOKS_DIR / f"{unit.notebook}.ipynb").read_bytes()
-    blob = json.dumps(
-        [
-            unit.name,
-            unit.parameters,
-            data_hash,
-            code_hash,
-            package_versions(),
-            hashlib.sha256(notebook).hexdigest(),
-            os.environ.get("SOURCE_DATE_EPOCH", ""),
-        ],
+    settings = json.dumps(
+        [unit.name, unit.parameters, data_hash, code_hash, package_versions(), os.environ.get("SOURCE_DATE_EPOCH", "")],
         sort_keys=True,
     )
-    return hashlib.sha256(blob.encode()).hexdigest()[:24]
+    return content_hash(settings, notebook)
 
 
 # --- running one unit (in a worker process) ---------------------------------------------
@@ -252,10 +244,7 @@ def vega_bundle():
 
     path = LIBRARY_CACHE / f"vega-bundle-{metadata.version('vl-convert-python')}.js"
     if not path.is_file():
-        LIBRARY_CACHE.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(vl_convert.javascript_bundle(), encoding="utf-8")
-        temporary.rename(path)
+        write_atomic(path, vl_convert.javascript_bundle())
     return path.read_text(encoding="utf-8")
 
 
@@ -489,10 +478,7 @@ def validate_once(cache, data_hash, code_hash, log=print):
     from analysis.data import validate_data
 
     counts = validate_data(require_seeds=False)
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    temporary = stamp.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(counts))
-    temporary.replace(stamp)  # a stamp is whole or absent, never half-written
+    write_atomic(stamp, json.dumps(counts))
     return counts
 
 
@@ -525,7 +511,7 @@ def plan_pages(units, dates, data_hash, code_hash, cache, log):
 
 def _build(units, out, jobs, force, log, dates=None, scheduler=None, prune=False):
     """Run what changed (while the data is validated), then publish; see build_reports."""
-    check_readable(DATA_DIR, TABLES)  # a file that is not CSV text fails before any worker starts
+    raise_problems(readable(DATA_DIR, TABLES)[1])  # a file that is not CSV text fails before any worker starts
     data_hash, code_hash = data_version(), code_version()
     versions = package_versions()
     cache = out.parent / CACHE_NAME
@@ -720,7 +706,7 @@ def _store(entry, folder, unit, outcome):
 
 
 def _file_hash(path):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return content_hash(Path(path).read_bytes())
 
 
 def check_cache_folder(cache):
@@ -776,7 +762,7 @@ def table_rows(data_dir=DATA_DIR):
     tables = {}
     for name in sorted(TABLES):
         rows = read_csv(Path(data_dir) / f"{name}.csv").rows
-        tables[name] = {row[0]: hashlib.sha256("\x1f".join(row).encode()).hexdigest()[:12] for row in rows}
+        tables[name] = {row[0]: content_hash(*row) for row in rows}
     return tables
 
 

@@ -13,5 +13,7 @@ def schema_fields(data_dir=DATA_DIR):
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
         return {resource["name"]: resource for resource in descriptor["resources"]}
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except OSError as error:
+        raise DataError([Problem(shown_path(path), f"cannot be read: {error.strerror or error}")]) from None
+    except (ValueError, KeyError, TypeError) as error:
         raise DataError([Problem(shown_path(path), f"not a valid data package: {error}")]) from None

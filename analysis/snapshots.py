@@ -7,9 +7,9 @@ and a report is executed again only when what it can see changed.
 
 import calendar
 import datetime as dt
-import hashlib
 
 from analysis.errors import ParameterError
+from analysis.hashing import content_hash
 from analysis.params import parse_iso_date
 from analysis.paths import DATA_DIR, DATAPACKAGE, TABLES
 
@@ -107,10 +107,10 @@ class Record:
         import pandas as pd
 
         cutoff = pd.Timestamp(as_of)
-        digest = hashlib.sha256((self.data_dir / DATAPACKAGE).read_bytes())
+        parts = [(self.data_dir / DATAPACKAGE).read_bytes()]
         for name in TABLES:
             known = self.known[name]
             visible = self.frames[name][known.isna() | (known <= cutoff)]
             first_date = self.frames[name]["date"].min() if "date" in self.frames[name] else None
-            digest.update(f"{name}\0{known.min()}\0{first_date}\0".encode() + visible.to_csv(index=False).encode())
-        return digest.hexdigest()[:16]
+            parts += [name, known.min(), first_date, visible.to_csv(index=False)]
+        return content_hash(*parts)

@@ -1,7 +1,9 @@
 """The corpus of bad inputs (bad_inputs.yml), and runs that fail or are stopped part-way.
 
-Every case must: name the exact place (file, line and column, or the parameter), exit
-non-zero, and leave the published reports byte for byte as they were.
+Every data case must be named by validation at its exact place (file, line and column);
+those marked end_to_end (one or more of each kind) also go through a whole report run, which
+must exit non-zero and leave the published reports byte for byte as they were. Parameter
+cases always run end to end: they are checked before any kernel starts.
 """
 
 import json
@@ -17,16 +19,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from analysis.data import validate_data
+from analysis.errors import DataError
 from analysis.paths import PROJECT_ROOT
 
-from helpers import EPOCH, build, set_cell, snapshot
+from helpers import EPOCH, SHARED, build, set_cell, snapshot
 
-pytestmark = pytest.mark.slow
 CORPUS = yaml.safe_load((Path(__file__).parent / "bad_inputs.yml").read_text(encoding="utf-8"))
-
-
-def test_the_corpus_is_large_enough():
-    assert len(CORPUS["data"]) + len(CORPUS["parameters"]) + 2 >= 25  # + the two run cases below
 
 
 def break_data(data_dir, case):
@@ -70,8 +69,25 @@ def replace_file(data_dir, name, kind):
     return None
 
 
-@pytest.mark.parametrize("case", CORPUS["data"], ids=[c["id"] for c in CORPUS["data"]])
-def test_bad_data_is_named_and_loses_nothing(site, data_copy, case):
+VALIDATED = [case for case in CORPUS["data"] if not case.get("run_only")]
+END_TO_END = [case for case in CORPUS["data"] if case.get("end_to_end") or case.get("run_only")]
+
+
+@pytest.mark.parametrize("case", VALIDATED, ids=[c["id"] for c in VALIDATED])
+def test_bad_data_is_named_by_validation(data_copy, case):
+    if case.get("needs_seeds") and not (SHARED / "seeds").is_dir():
+        pytest.skip(f"the seed texts are not at {SHARED / 'seeds'} (a clone without ../shared)")
+    line = break_data(data_copy, case)
+    with pytest.raises(DataError) as caught:
+        validate_data(data_copy, require_seeds=bool(case.get("needs_seeds")))
+    assert case["expect"].format(line=line) in str(caught.value)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", END_TO_END, ids=[c["id"] for c in END_TO_END])
+def test_bad_data_fails_the_run_and_loses_nothing(site, data_copy, case):
+    if case.get("needs_seeds") and not (SHARED / "seeds").is_dir():
+        pytest.skip(f"the seed texts are not at {SHARED / 'seeds'} (a clone without ../shared)")
     out, _ = site
     before = snapshot(out)
     line = break_data(data_copy, case)
@@ -82,6 +98,7 @@ def test_bad_data_is_named_and_loses_nothing(site, data_copy, case):
     assert snapshot(out) == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CORPUS["parameters"], ids=[c["id"] for c in CORPUS["parameters"]])
 def test_bad_parameters_are_named_and_lose_nothing(site, tmp_path, case):
     out, _ = site
@@ -136,6 +153,7 @@ def run_in(copy, *args, tag="", **popen):
     return subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.slow
 def test_a_notebook_that_raises_fails_the_run_and_keeps_the_reports(project):
     published = project / "reports"
     before = snapshot(published)
@@ -193,6 +211,7 @@ def start_and_stop(project, tag, signum):
     return process.returncode, stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
 def test_a_run_stopped_part_way_says_so_in_one_line_and_keeps_the_reports(project, signum):
     published = project / "reports"
@@ -208,6 +227,7 @@ def test_a_run_stopped_part_way_says_so_in_one_line_and_keeps_the_reports(projec
     assert again.returncode == 0, again.stderr
 
 
+@pytest.mark.slow
 def test_a_run_killed_with_sigkill_leaves_nothing_that_blocks_the_next(project):
     published = project / "reports"
     before = snapshot(published)
