@@ -3,12 +3,31 @@
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATAPACKAGE = "datapackage.json"
+
+
+def project_root():
+    """The project folder: the one holding ``data/``, ``notebooks/`` and ``reports.yml``.
+
+    ``$ANALYSIS_PROJECT_DIR`` if set; else the source checkout this package sits in; else
+    (the package installed from a wheel) the nearest folder from the current one upwards
+    that holds ``data/datapackage.json``, so that ``python -m analysis`` and the notebooks
+    work in any copy of the project's data and notebooks; else the current folder.
+    """
+    if os.environ.get("ANALYSIS_PROJECT_DIR"):
+        return Path(os.environ["ANALYSIS_PROJECT_DIR"]).resolve()
+    here = Path.cwd().resolve()
+    for folder in (Path(__file__).resolve().parent.parent, here, *here.parents):
+        if (folder / "data" / DATAPACKAGE).is_file():
+            return folder
+    return here
+
+
+PROJECT_ROOT = project_root()
 # ANALYSIS_DATA_DIR points a run at another copy of the tables (tests use broken copies).
 DATA_DIR = Path(os.environ.get("ANALYSIS_DATA_DIR", PROJECT_ROOT / "data"))
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
-DATAPACKAGE = "datapackage.json"
 
 # Set by the report runner for its kernels: charts are drawn for the offline page, and the
 # data version the run validated before starting them need not be validated again.

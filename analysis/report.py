@@ -150,7 +150,7 @@ def load_plan(plan_file=PLAN_FILE, only=None, as_of=None):
 def code_version():
     """A hash of what shapes a report besides its notebook and data: the package, templates, citation."""
     return fingerprint(
-        [*Path(__file__).parent.glob("*.py"), *TEMPLATES_DIR.rglob("*.*"), PROJECT_ROOT / "CITATION.cff"]
+        [*Path(__file__).parent.rglob("*.py"), *TEMPLATES_DIR.rglob("*.*"), PROJECT_ROOT / "CITATION.cff"]
     )
 
 

@@ -1,9 +1,19 @@
-"""The package's shape: modules that import each other in one direction only."""
+"""The package's shape: modules that import each other in one direction only, and a wheel that works."""
 
 import ast
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
+import pytest
+
 import analysis
+from analysis.paths import PROJECT_ROOT
+
+from helpers import EPOCH
 
 PACKAGE = Path(analysis.__file__).parent
 
@@ -60,3 +70,38 @@ def test_no_module_imports_one_that_imports_it_back():
 def test_the_cycle_finder_finds_a_cycle():
     assert find_cycle({"a": ["b"], "b": ["c"], "c": ["a"]}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": ["b"], "b": []}) == []
+
+
+@pytest.mark.slow
+def test_a_wheel_carries_what_a_report_needs_and_runs_one(tmp_path):
+    """Build the wheel, install it into an empty environment and run a report from it, in a
+    folder that holds only the project's data, notebooks and citation (no source checkout)."""
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(PROJECT_ROOT), "-w", str(tmp_path / "dist")],
+        check=True,
+        capture_output=True,
+    )
+    wheel = next((tmp_path / "dist").glob("analysis-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        assert "analysis/templates/report/index.html.j2" in archive.namelist()
+    environment = tmp_path / "env"
+    subprocess.run([sys.executable, "-m", "venv", str(environment)], check=True)
+    python = environment / "bin" / "python"
+    subprocess.run([python, "-m", "pip", "install", "-q", f"{wheel}[report]"], check=True, capture_output=True)
+    project = tmp_path / "project"
+    for name in ("data", "notebooks"):
+        shutil.copytree(PROJECT_ROOT / name, project / name)
+    for name in ("reports.yml", "CITATION.cff"):
+        shutil.copy(PROJECT_ROOT / name, project / name)
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("ANALYSIS_", "PYTHONPATH"))}
+    result = subprocess.run(
+        [python, "-m", "analysis", "report", "--only", "pledges"],
+        cwd=project,
+        env={**env, **EPOCH},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    page = (project / "reports" / "pledges.html").read_text(encoding="utf-8")
+    assert "run-facts" in page and "vega-chart" in page  # the project's template, with its charts
