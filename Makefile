@@ -6,11 +6,11 @@ LAB_VENV := .venv-lab
 PY := $(VENV)/bin/python
 
 .DEFAULT_GOAL := help
-.PHONY: help test report lab bench validate codebook clean
+.PHONY: help lint test test-fast report lab bench validate codebook clean
 
 help: ## List the targets
 	@echo "Targets:"
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  \1\t/' | expand -t 12
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 14
 
 # Report and test environment: no JupyterLab (it slows every import of jsonschema, see README).
 $(VENV)/.installed: pyproject.toml
@@ -23,10 +23,15 @@ $(LAB_VENV)/.installed: pyproject.toml
 	$(LAB_VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[report,lab]'
 	touch $@
 
-test: $(VENV)/.installed ## Run lint, data, package, doc and notebook tests
+test: lint ## Run every test: unit, data, notebook, report, browser and packaging
+	$(PY) -m pytest
+
+test-fast: lint ## The edit loop: unit and data tests only (no kernels, no browser), well under 30 s
+	$(PY) -m pytest -m "not slow" tests analysis
+
+lint: $(VENV)/.installed
 	$(PY) -m ruff check analysis tests benchmarks
 	$(PY) -m ruff format --check analysis tests benchmarks
-	$(PY) -m pytest
 
 report: $(VENV)/.installed ## Run every notebook and publish HTML in reports/ (AS_OF=YYYY-MM-DD to look back)
 	$(PY) -m analysis report $(if $(AS_OF),--as-of $(AS_OF))

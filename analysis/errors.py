@@ -1,4 +1,4 @@
-"""The two exception types users see: bad data and bad parameters."""
+"""The exceptions users see: bad data, bad parameters, and report runs that cannot publish."""
 
 
 class DataError(ValueError):
@@ -43,3 +43,11 @@ class ParameterError(ValueError):
     def __init__(self, name, value, allowed, kind="parameter"):
         self.name, self.value, self.allowed = name, value, allowed
         super().__init__(f"{kind} {name!r}: got {value!r}; allowed: {allowed}")
+
+
+class ReportError(RuntimeError):
+    """A run could not publish; the message says why and where to look."""
+
+
+class ReportInterrupted(ReportError):
+    """The run was stopped by a signal (e.g. a scheduler's SIGTERM) before it could publish."""

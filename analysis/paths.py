@@ -28,6 +28,10 @@ PROJECT_ROOT = project_root()
 DATA_DIR = Path(os.environ.get("ANALYSIS_DATA_DIR", PROJECT_ROOT / "data"))
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
+PLAN_FILE = PROJECT_ROOT / "reports.yml"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+# Artefacts that depend only on installed library versions (the inlined Vega bundle).
+LIBRARY_CACHE = PROJECT_ROOT / ".cache"
 
 # Set by the report runner for its kernels: charts are drawn for the offline page, and the
 # data version the run validated before starting them need not be validated again.

@@ -20,9 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from analysis.report import load_plan
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-NOTEBOOKS = ["overview", "force_size", "pledges", "perspectives"]
+NOTEBOOKS = [unit.notebook for unit in load_plan()]  # the standard run, as reports.yml lists it
 JOBS = os.cpu_count() or 1
 IMPORTS = "import pandas, altair, matplotlib.pyplot, analysis.charts, analysis.data, analysis.transforms"
 

@@ -23,7 +23,7 @@ from analysis.data import validate_data
 from analysis.errors import DataError
 from analysis.paths import PROJECT_ROOT
 
-from helpers import EPOCH, SHARED, build, set_cell, snapshot
+from helpers import EPOCH, build, set_cell, snapshot
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "bad_inputs.yml").read_text(encoding="utf-8"))
 
@@ -69,14 +69,20 @@ def replace_file(data_dir, name, kind):
     return None
 
 
-VALIDATED = [case for case in CORPUS["data"] if not case.get("run_only")]
-END_TO_END = [case for case in CORPUS["data"] if case.get("end_to_end") or case.get("run_only")]
+def cases(selected):
+    """Corpus cases as test parameters; those that read the seed texts are marked needs_shared."""
+    return [
+        pytest.param(case, id=case["id"], marks=[pytest.mark.needs_shared] * bool(case.get("needs_seeds")))
+        for case in selected
+    ]
 
 
-@pytest.mark.parametrize("case", VALIDATED, ids=[c["id"] for c in VALIDATED])
+VALIDATED = cases(case for case in CORPUS["data"] if not case.get("run_only"))
+END_TO_END = cases(case for case in CORPUS["data"] if case.get("end_to_end") or case.get("run_only"))
+
+
+@pytest.mark.parametrize("case", VALIDATED)
 def test_bad_data_is_named_by_validation(data_copy, case):
-    if case.get("needs_seeds") and not (SHARED / "seeds").is_dir():
-        pytest.skip(f"the seed texts are not at {SHARED / 'seeds'} (a clone without ../shared)")
     line = break_data(data_copy, case)
     with pytest.raises(DataError) as caught:
         validate_data(data_copy, require_seeds=bool(case.get("needs_seeds")))
@@ -84,10 +90,8 @@ def test_bad_data_is_named_by_validation(data_copy, case):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", END_TO_END, ids=[c["id"] for c in END_TO_END])
+@pytest.mark.parametrize("case", END_TO_END)
 def test_bad_data_fails_the_run_and_loses_nothing(site, data_copy, case):
-    if case.get("needs_seeds") and not (SHARED / "seeds").is_dir():
-        pytest.skip(f"the seed texts are not at {SHARED / 'seeds'} (a clone without ../shared)")
     out, _ = site
     before = snapshot(out)
     line = break_data(data_copy, case)

@@ -12,12 +12,13 @@ from analysis import report
 from analysis.csvfile import read_csv
 from analysis.data import load_table, validate_data
 from analysis.hashing import data_version
-from analysis.outfolder import MARKER, UnsafeOutputError, check_output_folder, kept_reports
 from analysis.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT
+from analysis.report import site
+from analysis.report.outfolder import MARKER, UnsafeOutputError, check_output_folder, kept_reports
 
 from helpers import EPOCH, build, snapshot
 
-NAMES = ("overview", "force_size", "pledges", "perspectives")
+NAMES = [unit.name for unit in report.load_plan()]  # the standard run's reports, as reports.yml lists them
 
 
 @pytest.fixture
@@ -168,7 +169,7 @@ def test_a_disk_fault_is_named_and_keeps_the_reports(site_copy, monkeypatch, cod
         raise OSError(code, os.strerror(code), str(target))
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH["SOURCE_DATE_EPOCH"])  # the site's cache keys: nothing runs
-    monkeypatch.setattr(report.shutil, "copyfile", fail)
+    monkeypatch.setattr(shutil, "copyfile", fail)
     with pytest.raises(report.ReportError, match=rf"could not write .*: {os.strerror(code)}"):
         report.build_reports(out=site_copy, log=lambda *_: None)
     assert snapshot(site_copy) == before
@@ -189,5 +190,5 @@ def test_a_stray_file_in_data_changes_nothing(data_copy):
     version = data_version(data_copy)
     (data_copy / "notes.csv").write_bytes(b"\xff\xfe binary \x00 junk")
     assert data_version(data_copy) == version
-    assert report.table_rows(data_copy) == report.table_rows(DATA_DIR)
+    assert site.table_rows(data_copy) == site.table_rows(DATA_DIR)
     validate_data(data_copy, require_seeds=False)

@@ -10,6 +10,9 @@ import pytest
 
 from analysis import report
 from analysis.errors import ParameterError
+from analysis.hashing import data_version
+from analysis.paths import PROJECT_ROOT
+from analysis.report import run, site
 
 from helpers import build, set_cell, snapshot
 
@@ -18,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 def test_every_report_is_published_with_an_index(site):
     out, result = site
-    names = ["overview", "force_size", "pledges", "perspectives"]
+    names = [unit.name for unit in report.load_plan()]
     assert {p.name for p in out.iterdir()} == {f"{n}{s}" for n in names for s in (".ipynb", ".html")} | {
         "index.html",
         "manifest.json",
@@ -30,13 +33,13 @@ def test_every_report_is_published_with_an_index(site):
         assert f'href="{name}.html"' in index
     manifest = json.loads((out / "manifest.json").read_text())
     assert [r["name"] for r in manifest["reports"]] == names
-    assert manifest["data"]["version"] == report.data_version()
+    assert manifest["data"]["version"] == data_version()
     assert manifest["reports"][1]["parameters"] == {"scale": "log"}
 
 
 def test_summary_names_each_report_with_result_and_seconds(site):
     _, result = site
-    for name in ("overview", "force_size", "pledges", "perspectives"):
+    for name in [unit.name for unit in report.load_plan()]:
         assert re.search(rf"^{name}\s+ok\s+\d+\.\d", result.stdout, re.MULTILINE)
 
 
@@ -81,7 +84,7 @@ def test_same_inputs_give_byte_identical_output(site, tmp_path):
     for name in first:
         if name.suffix in (".ipynb", ".html"):
             assert first[name] == second[name], name
-    without_seconds = [re.sub(rb'"seconds": [0-9.]+', b"", m[report.Path("manifest.json")]) for m in (first, second)]
+    without_seconds = [re.sub(rb'"seconds": [0-9.]+', b"", m[Path("manifest.json")]) for m in (first, second)]
     assert without_seconds[0] == without_seconds[1]
 
 
@@ -126,10 +129,10 @@ def test_failing_notebook_keeps_reports_and_the_failed_notebook(site):
     before = snapshot(out)
     units = [report.Unit("force_size", "force_size", {"scale": "cubic"})]
     with pytest.raises(report.ReportError, match=r"force_size \(ParameterError: parameter 'scale'") as caught:
-        report._build(units, out, 1, True, log=lambda *_: None)
+        run._build(units, run.RunSettings(out, jobs=1, force=True, log=lambda *_: None))
     assert snapshot(out) == before
     kept = Path(re.search(r"executed notebook kept at (\S+\.ipynb)", str(caught.value)).group(1))
-    assert "ParameterError" in (kept if kept.is_absolute() else report.PROJECT_ROOT / kept).read_text()
+    assert "ParameterError" in (kept if kept.is_absolute() else PROJECT_ROOT / kept).read_text()
 
 
 def test_a_second_run_on_the_same_folder_is_refused(site):
@@ -157,7 +160,7 @@ def test_plan_file_and_only_select_units(tmp_path):
 def test_data_changes_are_counted_per_table():
     previous = {"pledges": {"a": "1", "b": "2"}, "events": {"x": "9"}}
     current = {"pledges": {"a": "1", "b": "3", "c": "4"}, "events": {}}
-    assert report.data_changes(previous, current) == {
+    assert site.data_changes(previous, current) == {
         "events": {"added": 0, "removed": 1, "changed": 0},
         "pledges": {"added": 1, "removed": 0, "changed": 1},
     }

@@ -1,0 +1,189 @@
+"""Running units: papermill in worker processes (a local pool) or on a dask.distributed cluster.
+
+A worker imports papermill once and starts loading the HTML templates while its first kernel
+runs. Local workers come from a fork server and end with the run, however it ends.
+"""
+
+import concurrent.futures
+import dataclasses
+import multiprocessing
+import os
+import select
+import signal
+import threading
+import time
+from pathlib import Path
+
+from analysis.paths import NOTEBOOKS_DIR, REPORT_MODE_VARIABLE, VALIDATED_DATA_VARIABLE
+from analysis.report.html import render_html, start_loading_exporter
+from analysis.report.plan import Unit, params_text
+
+_READY = False  # in a worker: papermill imported and the exporter loading
+
+# A cell that runs longer than this fails its report instead of holding the run (and its lock) forever.
+CELL_TIMEOUT_SECONDS = 600
+
+
+@dataclasses.dataclass
+class Outcome:
+    unit: Unit
+    seconds: float = 0.0
+    result: str = "ok"  # ok, cached, failed
+    message: str = ""
+
+
+def worker_setup(validated_version):
+    """Prepares a worker (a local process, or a Dask worker) to run units: environment and exporter.
+
+    Kernels inherit the environment: report-mode charts, and the data version this run has
+    validated (so they need not validate the same bytes again). The first call also imports
+    papermill and starts loading the exporter's templates in a thread, which a local run does
+    while the parent still validates the data.
+    """
+    global _READY
+    os.environ[REPORT_MODE_VARIABLE] = "1"
+    os.environ[VALIDATED_DATA_VARIABLE] = validated_version
+    if _READY:
+        return
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stopping a local worker ends it (and its kernel) at once
+    import papermill  # noqa: F401  (imported once here, not per notebook)
+
+    start_loading_exporter()
+    _READY = True
+
+
+def local_worker_setup(validated_version, run_pid):
+    """A local worker ends as soon as the run that started it ends, however the run ends.
+
+    So a run killed with SIGKILL (or by the out-of-memory killer) leaves no worker behind;
+    the worker's kernels see their parent gone and exit too (ipykernel's parent poller).
+    """
+    exit_with(run_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the run stops them
+    worker_setup(validated_version)
+
+
+def exit_with(pid):
+    """Exit this process when process ``pid`` exits (a thread waits on a pidfd for it)."""
+    descriptor = os.pidfd_open(pid)
+
+    def wait():
+        select.select([descriptor], [], [])
+        os._exit(1)
+
+    threading.Thread(target=wait, name="exit-with-run", daemon=True).start()
+
+
+def warm():
+    """A no-op task: submitting one per worker starts the workers early."""
+
+
+def run_unit(unit, folder, facts, validated_version):
+    """Execute one unit into ``folder`` (notebook, then HTML). Returns (seconds, error or '')."""
+    worker_setup(validated_version)
+    import nbformat
+    import papermill
+
+    started = time.perf_counter()
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    executed = Path(folder) / f"{unit.name}.ipynb"
+    error = ""
+    try:
+        papermill.execute_notebook(
+            str(NOTEBOOKS_DIR / f"{unit.notebook}.ipynb"),
+            str(executed),
+            parameters=unit.parameters,
+            cwd=str(NOTEBOOKS_DIR),
+            progress_bar=False,
+            log_output=False,
+            record_timing=False,
+            request_save_on_cell_execute=False,  # one write at the end, not one per cell
+            shutdown_kernel="immediate",
+            execution_timeout=CELL_TIMEOUT_SECONDS,
+            extra_arguments=["--log-level=ERROR"],  # the kernel's own start-up warnings are not the run's news
+        )
+    except papermill.PapermillExecutionError as failure:
+        error = f"{failure.ename}: {failure.evalue}"
+    except Exception as failure:  # a dead or hung kernel, a broken notebook file: the unit fails, the run goes on
+        error = f"{type(failure).__name__}: {failure}"
+    if executed.is_file():
+        notebook = stable_notebook(nbformat.read(executed, as_version=4), unit)
+        nbformat.write(notebook, executed)
+        if not error:
+            executed.with_suffix(".html").write_text(render_html(notebook, unit, facts), encoding="utf-8")
+    elif not error:
+        error = "papermill wrote no executed notebook"
+    return time.perf_counter() - started, error
+
+
+def stable_notebook(notebook, unit):
+    """Drop what differs between identical runs (timings, paths), keep the parameters."""
+    notebook.metadata["papermill"] = {"parameters": unit.parameters}
+    for cell in notebook.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    return notebook
+
+
+def start_workers(scheduler, count, data_hash):
+    """Local worker processes (warmed at once), or a dask.distributed cluster's executor."""
+    if scheduler:
+        from distributed import Client
+
+        client = Client(scheduler)
+        executor = client.get_executor(pure=False)
+        executor.client_to_close = client
+        return executor
+    # Workers come from a fork server, not forked from this process: they hold none of its open
+    # files, so the output folder's lock is released when this process dies, however it dies.
+    pool = concurrent.futures.ProcessPoolExecutor(
+        max_workers=count,
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=local_worker_setup,
+        initargs=(data_hash, os.getpid()),
+    )
+    for _ in range(count):
+        pool.submit(warm)
+    return pool
+
+
+def close_workers(executor):
+    if executor is None:
+        return
+    executor.shutdown()
+    client = getattr(executor, "client_to_close", None)
+    if client is not None:
+        client.close()
+
+
+def stop_workers(executor):
+    if executor is None:
+        return
+    if isinstance(executor, concurrent.futures.ProcessPoolExecutor):
+        executor.shutdown(wait=False, cancel_futures=True)
+        for worker in multiprocessing.active_children():  # their kernels exit with them
+            worker.terminate()
+        # Wait for the pool's manager thread to see its workers gone, so that nothing of the pool
+        # is left for the interpreter's exit hooks (under load they printed a traceback).
+        executor.shutdown(wait=True)
+    else:
+        executor.shutdown(wait=False)
+        close_workers(executor)
+
+
+def collect(futures, units, log):
+    """Each unit's outcome as it finishes, with a progress line."""
+    outcomes = {}
+    for future in concurrent.futures.as_completed(futures):
+        key = futures[future]
+        unit = units[key]
+        seconds, error = future.result()
+        outcomes[key] = Outcome(unit, seconds, "failed" if error else "ok", error)
+        log(
+            f"  {unit.name:<14} {'FAILED' if error else 'ok'} in {seconds:.1f} s ({params_text(unit.parameters)})"
+            + (f": {error}" if error else "")
+        )
+    return outcomes

@@ -1,0 +1,113 @@
+"""One executed notebook as one self-contained, offline HTML page (nbconvert and our template)."""
+
+import concurrent.futures
+import html
+import os
+import re
+import time
+from importlib import metadata
+
+from analysis.files import write_atomic
+from analysis.paths import LIBRARY_CACHE, TEMPLATES_DIR
+from analysis.report.plan import params_text
+
+_EXPORTER = None  # in a worker: a Future of its HTML exporter
+
+
+def start_loading_exporter():
+    """Start loading the exporter's templates in a thread (once per process), so that it is
+    ready by the time the first notebook's kernel has run."""
+    global _EXPORTER
+    if _EXPORTER is None:
+        _EXPORTER = concurrent.futures.ThreadPoolExecutor(1).submit(make_exporter)
+
+
+def make_exporter():
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="report",
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.from_notebook_node(nbformat.v4.new_notebook())  # compiles the templates now
+    return exporter
+
+
+def vega_bundle():
+    """The Vega, Vega-Lite and vega-embed scripts to inline, built once per vl-convert version.
+
+    Bundling takes about a second, so the result is kept in ``.cache/`` and read from there.
+    """
+    import vl_convert
+
+    path = LIBRARY_CACHE / f"vega-bundle-{metadata.version('vl-convert-python')}.js"
+    if not path.is_file():
+        write_atomic(path, vl_convert.javascript_bundle())
+    return path.read_text(encoding="utf-8")
+
+
+def render_html(notebook, unit, facts):
+    """The executed notebook as one self-contained page, with contents and run facts."""
+    body, _ = _EXPORTER.result().from_notebook_node(notebook, resources=_page_resources(notebook, unit, facts))
+    return add_table_of_contents(body)
+
+
+def _page_resources(notebook, unit, facts):
+    has_charts = any(
+        "vega-chart" in output.get("data", {}).get("text/html", "")
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+    )
+    run_facts = [
+        ("As of", unit.parameters.get("as_of", "the latest data")),
+        ("Parameters", params_text(unit.parameters)),
+        ("Built", build_time()),
+        *facts,
+    ]
+    return {
+        "metadata": {"name": notebook_title(notebook)},
+        "run_facts": run_facts,
+        "report_css": (TEMPLATES_DIR / "report" / "report.css").read_text(encoding="utf-8"),
+        "vega_bundle": vega_bundle() if has_charts else "",
+    }
+
+
+def build_time():
+    """When the report was built: ``SOURCE_DATE_EPOCH`` if set (reproducible builds), else now (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    seconds = int(epoch) if epoch.isdigit() else time.time()
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(seconds))
+
+
+_HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"')
+
+
+def add_table_of_contents(page):
+    """Fill the page's contents list from its section headings (h2), linking to their anchors."""
+    entries = [(anchor, html.unescape(re.sub(r"<[^>]+>", "", text))) for anchor, text in _HEADING.findall(page)]
+    items = "".join(f'<li><a href="#{anchor}">{html.escape(text)}</a></li>' for anchor, text in entries)
+    nav = (
+        f'<nav class="report-toc" aria-label="Contents"><h2 class="report-toc-title">Contents</h2><ol>{items}'
+        "</ol></nav>"
+    )
+    return page.replace("<main>", "<main>\n" + nav, 1) if entries else page
+
+
+def notebook_title(notebook):
+    """The notebook's first Markdown heading."""
+    return notebook_heading(notebook["cells"])[0]
+
+
+def notebook_heading(cells):
+    """The first Markdown heading of a notebook's cells, and its first paragraph as a summary."""
+    for cell in cells:
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        if cell["cell_type"] == "markdown" and source.startswith("# "):
+            title, _, rest = source.partition("\n")
+            summary = next((part.strip() for part in rest.split("\n\n") if part.strip()), "")
+            return title[2:].strip(), re.sub(r"[*`]", "", summary)  # plain text: no Markdown emphasis
+    return "Report", ""

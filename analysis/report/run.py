@@ -1,0 +1,230 @@
+"""A whole report run, top to bottom; see the package docstring for what each step promises."""
+
+import dataclasses
+import os
+import shutil
+import signal
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from analysis.errors import ParameterError, ReportError, ReportInterrupted
+from analysis.hashing import data_version
+from analysis.params import parse_iso_date
+from analysis.paths import DATA_DIR, PLAN_FILE, REPORTS_DIR, TABLES, shown_path
+from analysis.report.cache import (
+    CACHE_NAME,
+    cache_entry_intact,
+    check_cache_folder,
+    code_version,
+    package_versions,
+    store,
+    validate_once,
+)
+from analysis.report.execute import Outcome, close_workers, collect, run_unit, start_workers, stop_workers
+from analysis.report.outfolder import UnsafeOutputError, check_output_folder, copy_kept, kept_reports, write_marker
+from analysis.report.plan import check_environment, load_plan, params_text, plan_pages, snapshot_request
+from analysis.report.publish import output_lock, publish, recover_interrupted_publish
+from analysis.report.site import citation, place_pages, write_index
+from analysis.rules import raise_problems, readable
+from analysis.snapshots import snapshot_dates
+
+
+def _stop_on_signal(signum, _frame):
+    raise ReportInterrupted(f"stopped by {signal.Signals(signum).name}")
+
+
+def build_reports(
+    as_of=None,
+    out=REPORTS_DIR,
+    only=None,
+    jobs=None,
+    plan_file=PLAN_FILE,
+    force=False,
+    log=print,
+    as_of_range=None,
+    every=None,
+    scheduler=None,
+    prune=False,
+):
+    """Run the plan and publish it to ``out``. Returns the list of Outcomes.
+
+    Published reports that the run does not build (``only``, or a shorter plan) are kept as
+    they were, unless ``prune`` is set.
+
+    ``as_of_range`` ("START:END") with ``every`` (week or month) builds one report set per
+    date (the parameters file may give them as ``snapshots: {range: ..., every: ...}``).
+    ``scheduler`` sends the units to a dask.distributed cluster instead of local processes.
+    Raises ParameterError before anything runs, DataError for a broken table, ReportError if
+    a unit fails or another run holds the output folder.
+    """
+    if as_of is not None:
+        parse_iso_date(as_of)
+    if as_of is None:  # an explicit --as-of builds one set of reports, whatever the plan's snapshots say
+        as_of_range, every = snapshot_request(plan_file, as_of_range, every)
+    if as_of_range is not None and as_of is not None:
+        raise ParameterError("as_of", as_of, "no value together with --as-of-range")
+    dates = snapshot_dates(as_of_range, every) if as_of_range is not None else None
+    units = load_plan(plan_file, only, as_of)
+    if jobs is not None and jobs < 1:
+        raise ParameterError("jobs", jobs, "a whole number of at least 1")
+    check_environment()
+    out = Path(out).resolve()
+    try:
+        check_output_folder(out)
+    except UnsafeOutputError as error:
+        raise ReportError(str(error)) from None
+    handlers = {signum: signal.signal(signum, _stop_on_signal) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with output_lock(out):
+            recover_interrupted_publish(out)
+            settings = RunSettings(out, jobs or os.cpu_count() or 1, force, log, dates, scheduler, prune)
+            return _build(units, settings)
+    except OSError as error:  # a read-only or full disk, a folder that vanished: say where and why
+        where = shown_path(error.filename) if error.filename else shown_path(out.parent)
+        raise ReportError(
+            f"could not write {where}: {error.strerror or error}. Published reports in {shown_path(out)} left unchanged"
+        ) from None
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+
+
+@dataclasses.dataclass(frozen=True)
+class RunSettings:
+    """How a run runs, once its units are planned: where it publishes and how it executes."""
+
+    out: Path
+    jobs: int = 1
+    force: bool = False
+    log: Callable[[str], None] = print
+    dates: list | None = None  # snapshot dates; None: one report set as of each unit's as_of
+    scheduler: str | None = None  # a dask.distributed address; None: local processes
+    prune: bool = False
+
+    @property
+    def cache(self) -> Path:
+        return self.out.parent / CACHE_NAME
+
+
+def _build(units, settings):
+    """Run what changed (while the data is validated), then publish; see build_reports."""
+    raise_problems(readable(DATA_DIR, TABLES)[1])  # a file that is not CSV text fails before any worker starts
+    data_hash, code_hash, versions = data_version(), code_version(), package_versions()
+    pages, seen_versions, counts = plan_pages(units, settings.dates, data_hash, code_hash, settings.cache, settings.log)
+
+    def facts(key):  # what a page says about its run: in its cache key, so never stale when reused
+        return [
+            ("Data version", seen_versions[key]),
+            ("Package versions", ", ".join(f"{k} {v}" for k, v in versions.items())),
+            ("How to cite", citation()),
+        ]
+
+    keyed = {key: page.unit for page, key in pages}
+    outcomes = _reused(keyed, settings)
+    for outcome in outcomes.values():
+        settings.log(f"  {outcome.unit.name:<14} unchanged: reused ({params_text(outcome.unit.parameters)})")
+    todo = {key: unit for key, unit in keyed.items() if key not in outcomes}
+    staging = Path(tempfile.mkdtemp(prefix=f".{settings.out.name}-build-", dir=settings.out.parent))
+    runs = staging / ".run"
+
+    def validate():  # here, while the units run on the workers (a snapshot run validated while planning)
+        return counts or validate_once(settings.cache, data_hash, code_hash, settings.log)
+
+    ran, counts = _execute(todo, runs, facts, data_hash, settings, staging, validate)
+    outcomes |= ran
+    _raise_for_failures(outcomes, runs, settings)
+    for key, unit in todo.items():
+        store(settings.cache / key, runs / key, unit, outcomes[key])
+    shutil.rmtree(runs, ignore_errors=True)
+    _assemble(staging, pages, data_hash, versions, counts, settings)
+    summary(outcomes.values(), settings.log)
+    changed = publish(staging, settings.out)
+    settings.log(f"reports {'published' if changed else 'unchanged'}: {shown_path(settings.out / 'index.html')}")
+    return list(outcomes.values())
+
+
+def _reused(keyed, settings):
+    """The units whose cache entry is intact (none with --force), as 'cached' outcomes."""
+    check_cache_folder(settings.cache)
+    if settings.force:
+        return {}
+    return {
+        key: Outcome(unit, result="cached")
+        for key, unit in keyed.items()
+        if cache_entry_intact(settings.cache / key, unit, settings.log)
+    }
+
+
+def _execute(todo, runs, facts, data_hash, settings, staging, validate):
+    """Run ``todo`` on the workers while ``validate()`` checks the data here; return the
+    outcomes and the row counts ``validate`` gave.
+
+    Nothing built from data that fails validation is kept; a stopped or broken run stops its
+    workers and says where its partial build is.
+    """
+    out = settings.out
+    try:
+        executor = start_workers(settings.scheduler, min(settings.jobs, len(todo)), data_hash) if todo else None
+    except Exception as error:  # e.g. no dask installed, or the scheduler cannot be reached
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ReportError(f"could not start the workers ({type(error).__name__}: {error}); nothing was run") from None
+    futures = {executor.submit(run_unit, unit, runs / key, facts(key), data_hash): key for key, unit in todo.items()}
+    try:
+        counts = validate()
+    except BaseException:
+        stop_workers(executor)
+        shutil.rmtree(staging, ignore_errors=True)  # built from data that failed validation
+        raise
+    try:
+        outcomes = collect(futures, todo, settings.log)
+    except ReportInterrupted as stop:
+        stop_workers(executor)
+        raise ReportInterrupted(
+            f"{stop}: nothing published, {shown_path(out)} left unchanged; partial build in {shown_path(staging)}"
+        ) from None
+    except Exception as error:  # a worker died (out of memory, killed), or the cluster went away
+        stop_workers(executor)
+        raise ReportError(
+            f"the run broke off ({type(error).__name__}: {error}); nothing published, {shown_path(out)} left "
+            f"unchanged; partial build in {shown_path(staging)}"
+        ) from None
+    except BaseException:
+        stop_workers(executor)
+        raise
+    close_workers(executor)
+    return outcomes, counts
+
+
+def _raise_for_failures(outcomes, runs, settings):
+    failed = {key: o for key, o in outcomes.items() if o.result == "failed"}
+    if not failed:
+        return
+    summary(outcomes.values(), settings.log)
+    names = "; ".join(
+        f"{o.unit.name} ({o.message}), executed notebook kept at {shown_path(runs / key / o.unit.name)}.ipynb"
+        for key, o in failed.items()
+    )
+    raise ReportError(
+        f"{len(failed)} of {len(outcomes)} reports failed: {names}. Published reports in {shown_path(settings.out)} "
+        "left unchanged"
+    )
+
+
+def _assemble(staging, pages, data_hash, versions, counts, settings):
+    """The whole site in staging: the run's pages, the published pages it keeps, index and manifest."""
+    place_pages(pages, settings.cache, staging)
+    built = {(page.folder, page.unit.name) for page, _ in pages}
+    kept = [] if settings.prune else kept_reports(settings.out, built)
+    copy_kept(settings.out, staging, kept)
+    if kept:
+        settings.log(f"kept as published: {', '.join(sorted({report['html'] for report in kept}))}")
+    write_marker(staging)
+    write_index(staging, pages, settings.cache, data_hash, versions, counts, settings.out, kept)
+
+
+def summary(outcomes, log):
+    log(f"{'report':<14} {'result':<8} {'seconds':>7}  parameters")
+    for o in sorted(outcomes, key=lambda o: o.unit.name):
+        log(f"{o.unit.name:<14} {o.result:<8} {o.seconds:>7.1f}  {params_text(o.unit.parameters)}")

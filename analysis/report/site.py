@@ -1,0 +1,148 @@
+"""The site around the pages: pages put in place, snapshot links, index.html and manifest.json."""
+
+import json
+import shutil
+from pathlib import Path
+
+import yaml
+
+from analysis.hashing import content_hash
+from analysis.paths import DATA_DIR, PROJECT_ROOT, TABLES, TEMPLATES_DIR
+from analysis.report.html import notebook_heading
+from analysis.report.outfolder import in_published_order
+from analysis.report.plan import params_text
+
+
+def place_pages(pages, cache, staging):
+    """Copy each page's files from the cache into place; snapshot pages get links to their neighbours."""
+    folders = sorted({page.folder for page, _ in pages})
+    for page, key in pages:
+        target = staging / page.folder
+        target.mkdir(parents=True, exist_ok=True)
+        name = page.unit.name
+        shutil.copyfile(cache / key / f"{name}.ipynb", target / f"{name}.ipynb")
+        body = (cache / key / f"{name}.html").read_text(encoding="utf-8")
+        if page.folder:
+            body = add_snapshot_links(body, name, page, folders)
+        (target / f"{name}.html").write_text(body, encoding="utf-8")
+
+
+def add_snapshot_links(body, name, page, folders):
+    """A line at the top of a snapshot page: which date it shows, and its previous and next snapshot."""
+    index = folders.index(page.folder)
+    links = ['<a href="../index.html">all snapshots</a>']
+    if index > 0:
+        links.insert(0, f'<a href="../{folders[index - 1]}/{name}.html" rel="prev">← {folders[index - 1]}</a>')
+    if index < len(folders) - 1:
+        links.append(f'<a href="../{folders[index + 1]}/{name}.html" rel="next">{folders[index + 1]} →</a>')
+    nav = (
+        f'<nav class="snapshot-nav" aria-label="Snapshots"><p>Snapshot of {page.folder}: the record as it stood on '
+        f"{page.record_as_of}. {' · '.join(links)}</p></nav>"
+    )
+    return body.replace("<main>", "<main>\n" + nav, 1)
+
+
+def citation():
+    """How to cite, from CITATION.cff (the one place it is written)."""
+    cff = yaml.safe_load((PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    authors = "; ".join(author.get("name", "") for author in cff.get("authors", []))
+    return f"{authors}. {cff['title']}, version {cff['version']}. Code MIT, data CC BY 4.0."
+
+
+def table_rows(data_dir=DATA_DIR):
+    """Each table's rows as {primary key: hash of the row's text}, to see what changed between runs."""
+    from analysis.csvfile import read_csv
+
+    tables = {}
+    for name in sorted(TABLES):
+        rows = read_csv(Path(data_dir) / f"{name}.csv").rows
+        tables[name] = {row[0]: content_hash(*row) for row in rows}
+    return tables
+
+
+def data_changes(previous, current):
+    """Rows added, changed and removed per table, between two manifests' row hashes."""
+    changes = {}
+    for table in sorted(set(previous) | set(current)):
+        old, new = previous.get(table, {}), current.get(table, {})
+        changes[table] = {
+            "added": len(new.keys() - old.keys()),
+            "removed": len(old.keys() - new.keys()),
+            "changed": sum(1 for key in new.keys() & old.keys() if new[key] != old[key]),
+        }
+    return changes
+
+
+def write_index(staging, pages, cache, data_hash, versions, counts, out, kept=()):
+    """index.html and manifest.json for the run, comparing the data with the last published run."""
+    try:
+        previous = json.loads((out / "manifest.json").read_text())["data"]
+        previous["version"], previous["rows"]  # noqa: B018  (a manifest of this format)
+    except (OSError, ValueError, KeyError, TypeError):  # first run, or an unreadable manifest: nothing to compare
+        previous = None
+    rows = table_rows()
+    if previous is None:
+        changes, since = None, None
+    elif previous["version"] == data_hash:  # same data: keep describing its last change
+        changes, since = previous["changes"], previous["since"]
+    else:
+        changes, since = data_changes(previous["rows"], rows), previous["version"]
+    reports = []
+    for page, key in pages:
+        unit, prefix = page.unit, f"{page.folder}/" if page.folder else ""
+        notebook = json.loads((staging / prefix / f"{unit.name}.ipynb").read_text(encoding="utf-8"))
+        title, summary = notebook_heading(notebook["cells"])
+        reports.append(
+            {
+                "name": unit.name,
+                "notebook": unit.notebook,
+                "snapshot": page.folder,
+                "record_as_of": page.record_as_of,
+                "title": title,
+                "summary": summary,
+                "parameters": unit.parameters,
+                "seconds": json.loads((cache / key / "run.json").read_text())["seconds"],
+                "result": "ok",  # only successful runs publish; reuse shows in the run's summary, not here
+                "key": key,
+                "html": f"{prefix}{unit.name}.html",
+                "notebook_file": f"{prefix}{unit.name}.ipynb",
+            }
+        )
+    reports = in_published_order(out, [*reports, *kept])
+    manifest = {
+        "data": {"version": data_hash, "rows_per_table": counts, "rows": rows, "changes": changes, "since": since},
+        "versions": versions,
+        "reports": reports,
+    }
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    page = render_index(reports, data_hash, versions, counts, changes, since)
+    (staging / "index.html").write_text(page, encoding="utf-8")
+
+
+def render_index(reports, data_hash, versions, counts, changes, since):
+    """A plain, script-free page listing the run's reports (and snapshots) and what changed in the data."""
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True, keep_trailing_newline=True
+    )
+    latest = {}
+    for report in reports:  # one entry per report, from its latest snapshot
+        latest[report["name"]] = {**report, "parameters_text": params_text(report["parameters"])}
+    snapshots = {}
+    for report in reports:
+        if report["snapshot"]:
+            snapshots.setdefault(
+                report["snapshot"], {"date": report["snapshot"], "record_as_of": report["record_as_of"], "links": []}
+            )
+            snapshots[report["snapshot"]]["links"].append(report)
+    return environment.get_template("index.html.j2").render(
+        reports=list(latest.values()),
+        snapshots=list(snapshots.values()),
+        data_version=data_hash,
+        versions=versions,
+        counts=counts,
+        changes=changes,
+        since=since,
+        citation=citation(),
+    )
