@@ -109,3 +109,41 @@ def test_both_seed_texts_are_coded_claim_by_claim():
     assert per_source["spectator_morenets"] >= 20 and per_source["brookings_pifer"] >= 20
     for _, group in claims.groupby("source_id", observed=True):
         assert list(group["position"]) == list(range(1, len(group) + 1))
+
+
+def test_the_record_reaches_february_2026():
+    assert load_table("events")["date"].max() >= pd.Timestamp("2026-02-01")
+
+
+def test_sources_that_disagree_are_both_recorded_and_name_each_other():
+    """23 or 24 December; whether the US signed the Paris Declaration (research notes section 4)."""
+    events = load_table("events").set_index("event_id")
+    for one, other in [
+        ("zelensky_20_point_draft_23dec", "zelensky_20_point_draft_24dec"),
+        ("paris_declaration_us_not_signatory", "paris_declaration_us_signed"),
+    ]:
+        assert events.loc[one, "source_id"] != events.loc[other, "source_id"]
+        assert f"Conflicts with {other}" in events.loc[one, "note"]
+        assert f"Conflicts with {one}" in events.loc[other, "note"]
+
+
+def test_second_hand_and_aggregator_figures_say_so():
+    figures = load_table("force_size").set_index("figure_id")
+    outlet = load_table("sources").set_index("source_id")["outlet_type"]
+    assert outlet[figures.loc["aggregators_15k_30k", "source_id"]] == "aggregator_or_mirror"
+    assert "Low reliability" in figures.loc["aggregators_15k_30k", "note"]
+    assert "Panot" in figures.loc["panot_6000", "put_forward_by"]
+    assert "not a figure from Macron" in figures.loc["panot_6000", "note"]
+
+
+def test_claims_about_another_object_are_neutral_on_the_guarantees():
+    claims = load_table("claims")
+    other = claims[claims["stance_object"] != "guarantees"]
+    assert set(other["claim_id"]) == {"morenets_40", "pifer_09"}
+    assert (other["stance"] == "neutral").all()
+
+
+def test_a_conditional_pledge_states_its_condition():
+    pledges = load_table("pledges")
+    conditional = pledges[pledges["status"] == "conditional"]
+    assert len(conditional) and conditional["condition"].notna().all()
