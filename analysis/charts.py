@@ -21,6 +21,7 @@ from analysis.paths import REPORT_MODE_VARIABLE
 from analysis.transforms import RECORD_PANELS
 
 STATUS_COLOURS = {
+    "undecided": "#bdbdbd",
     "floated": "#9ecae1",
     "proposed": "#3182bd",
     "conditional": "#fd8d3c",

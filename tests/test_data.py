@@ -80,7 +80,7 @@ def test_force_size_tells_the_whole_shrinking_story():
         first_date(value >= 200_000),
         first_date((value == 100_000) & (figures["date"] >= "2025-02-01")),
         first_date(figures["high"] == 30_000),
-        first_date((figures["bound"] == "exact") & (value == 10_000)),
+        first_date(figures["bound"].isin(["exact", "approximate"]) & (value == 10_000)),
         first_date((figures["bound"] == "at_least") & (value == 10_000) & (figures["date"] >= "2025-09-01")),
     ]
     assert all(pd.notna(step) for step in steps)
@@ -93,7 +93,7 @@ def test_the_26_are_recorded_without_inventing_members():
     assert {"ground_troops", "sea", "air"} <= set(coalition["contribution"])
     the_26 = coalition[coalition["pledge_id"].isin(["cow_ground_troops", "cow_sea", "cow_air"])]
     assert len(the_26) == 3 and (the_26["status"] == "pledged").all()
-    assert the_26["note"].str.contains("no official list of them was found").all()
+    assert the_26["note"].str.contains("Macron did not name the 26, and the research notes hold no list of them").all()
     assert not (pledges["note"].fillna("").str.contains("one of the 26")).any()
 
 
@@ -109,3 +109,41 @@ def test_both_seed_texts_are_coded_claim_by_claim():
     assert per_source["spectator_morenets"] >= 20 and per_source["brookings_pifer"] >= 20
     for _, group in claims.groupby("source_id", observed=True):
         assert list(group["position"]) == list(range(1, len(group) + 1))
+
+
+def test_the_record_reaches_february_2026():
+    assert load_table("events")["date"].max() >= pd.Timestamp("2026-02-01")
+
+
+def test_sources_that_disagree_are_both_recorded_and_name_each_other():
+    """23 or 24 December; whether the US signed the Paris Declaration (research notes section 4)."""
+    events = load_table("events").set_index("event_id")
+    for one, other in [
+        ("zelensky_20_point_draft_23dec", "zelensky_20_point_draft_24dec"),
+        ("paris_declaration_us_not_signatory", "paris_declaration_us_signed"),
+    ]:
+        assert events.loc[one, "source_id"] != events.loc[other, "source_id"]
+        assert f"Conflicts with {other}" in events.loc[one, "note"]
+        assert f"Conflicts with {one}" in events.loc[other, "note"]
+
+
+def test_second_hand_and_aggregator_figures_say_so():
+    figures = load_table("force_size").set_index("figure_id")
+    outlet = load_table("sources").set_index("source_id")["outlet_type"]
+    assert outlet[figures.loc["aggregators_15k_30k", "source_id"]] == "aggregator_or_mirror"
+    assert "Low reliability" in figures.loc["aggregators_15k_30k", "note"]
+    assert "Panot" in figures.loc["panot_6000", "put_forward_by"]
+    assert "not a figure from Macron" in figures.loc["panot_6000", "note"]
+
+
+def test_claims_about_another_object_are_neutral_on_the_guarantees():
+    claims = load_table("claims")
+    other = claims[claims["stance_object"] != "guarantees"]
+    assert set(other["claim_id"]) == {"morenets_40", "pifer_09"}
+    assert (other["stance"] == "neutral").all()
+
+
+def test_a_conditional_pledge_states_its_condition():
+    pledges = load_table("pledges")
+    conditional = pledges[pledges["status"] == "conditional"]
+    assert len(conditional) and conditional["condition"].notna().all()

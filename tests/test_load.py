@@ -35,7 +35,7 @@ def test_as_of_drops_what_was_not_yet_known():
     assert 100_000 in set(early["low"].dropna())
     assert 30_000 not in set(early["high"].dropna())
     assert early["date"].max() <= pd.Timestamp("2025-02-15")
-    assert len(load_table("force_size", as_of=dt.date(2025, 9, 30))) == len(load_table("force_size"))
+    assert len(load_table("force_size", as_of=dt.date(2026, 12, 1))) == len(load_table("force_size"))
 
 
 def test_as_of_respects_source_publication_dates():
