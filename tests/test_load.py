@@ -145,17 +145,20 @@ def test_broken_descriptor_is_named(data_copy):
         load_table("actors", data_dir=data_copy)
 
 
+@pytest.mark.needs_shared
 def test_quote_not_in_seed_text_is_named(data_copy):
     line = set_cell(data_copy, "claims", "pifer_09", "quote", "Indeed, that could be Kyiv’s only security guarantee.")
     with pytest.raises(DataError, match=rf"claims.csv, line {line}, column 'quote'.*not found verbatim"):
         check_seed_quotes(data_copy)
 
 
+@pytest.mark.needs_shared
 def test_quote_with_typographic_marks_and_spacing_still_matches(data_copy):
     set_cell(data_copy, "claims", "morenets_02", "quote", "the word he reached for was 'theoretical'")
     assert check_seed_quotes(data_copy) >= 70
 
 
+@pytest.mark.needs_shared
 def test_validate_data_reports_every_problem_at_once(data_copy):
     set_cell(data_copy, "force_size", "starmer_10k", "low", "many")
     set_cell(data_copy, "pledges", "deu_conditional", "status", "promised")
@@ -163,3 +166,16 @@ def test_validate_data_reports_every_problem_at_once(data_copy):
         validate_data(data_copy)
     assert len(caught.value.problems) == 2
     assert "force_size.csv" in str(caught.value) and "pledges.csv" in str(caught.value)
+
+
+def test_schema_bound_and_date_problems_are_listed_together(data_copy):
+    """No stage hides another: a type error, a bound rule and a date rule all in one error."""
+    set_cell(data_copy, "force_size", "starmer_10k", "low", "many")
+    set_cell(data_copy, "force_size", "wapo_25k_30k", "low", "35000")
+    set_cell(data_copy, "events", "paris_summit", "date", "9999-09-04")
+    with pytest.raises(DataError) as caught:
+        validate_data(data_copy, require_seeds=False)
+    rules = [problem.rule for problem in caught.value.problems]
+    assert len(rules) == 3
+    assert rules[0].startswith("type error") and rules[1].startswith("date out of range")
+    assert rules[2] == "low is greater than high"
