@@ -286,7 +286,7 @@ def _page_resources(notebook, unit, facts):
     )
     run_facts = [
         ("As of", unit.parameters.get("as_of", "the latest data")),
-        ("Parameters", _params_text(unit.parameters)),
+        ("Parameters", _reader_params(unit.parameters)),
         ("Built", build_time()),
         *facts,
     ]
@@ -296,6 +296,29 @@ def _page_resources(notebook, unit, facts):
         "report_css": (TEMPLATES_DIR / "report" / "report.css").read_text(encoding="utf-8"),
         "vega_bundle": vega_bundle() if has_charts else "",
     }
+
+
+def _reader_params(parameters):
+    """The run's parameters as a reader knows their values: names and labels, not ids."""
+    from analysis.labels import label
+
+    shown = {}
+    for name, value in sorted(parameters.items()):
+        if name.startswith("source_") and isinstance(value, str):
+            value = _row_value("sources", "source_id", value, "publisher")
+        elif name == "actor" and isinstance(value, str):
+            value = _row_value("actors", "actor_id", value, "name")
+        elif name == "contribution" and isinstance(value, str):
+            value = label("contribution", value)
+        shown[name.replace("_", " ")] = value
+    return ", ".join(f"{name}: {value}" for name, value in shown.items()) or "defaults"
+
+
+def _row_value(table, key, value, column):
+    import csv
+
+    with open(DATA_DIR / f"{table}.csv", newline="", encoding="utf-8") as handle:
+        return next((row[column] for row in csv.DictReader(handle) if row[key] == value), value)
 
 
 def build_time():
@@ -316,7 +339,13 @@ def add_table_of_contents(page):
         f'<nav class="report-toc" aria-label="Contents"><h2 class="report-toc-title">Contents</h2><ol>{items}'
         "</ol></nav>"
     )
-    return page.replace("<main>", "<main>\n" + nav, 1) if entries else page
+    if not entries:
+        return page
+    headline = re.search(r'<section[^>]*class="headline"', page)
+    if headline:  # the headline comes first; the contents follow it
+        end = page.index("</section>", headline.start()) + len("</section>")
+        return page[:end] + "\n" + nav + page[end:]
+    return page.replace("<main>", "<main>\n" + nav, 1)
 
 
 def notebook_title(notebook):
@@ -715,11 +744,23 @@ def write_index(staging, pages, cache, data_hash, versions, counts, out):
         "reports": reports,
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    page = render_index(reports, data_hash, versions, counts, changes, since)
+    page = render_index(reports, data_hash, versions, counts, changes, since, record_currency())
     (staging / "index.html").write_text(page, encoding="utf-8")
 
 
-def render_index(reports, data_hash, versions, counts, changes, since):
+def record_currency():
+    """How current the published record is: its latest dated entry and latest source, and the build time."""
+    from analysis.data import load_table
+    from analysis.story import currency_facts
+    from analysis.text import safe_url
+
+    names = ("sources", "actors", "force_size", "pledges", "events")
+    facts = currency_facts({name: load_table(name) for name in names})
+    facts["source_url"] = safe_url(facts.get("source_url"))
+    return {**facts, "built": build_time()}
+
+
+def render_index(reports, data_hash, versions, counts, changes, since, currency=None):
     """A plain, script-free page listing the run's reports (and snapshots) and what changed in the data."""
     import jinja2
 
@@ -728,7 +769,7 @@ def render_index(reports, data_hash, versions, counts, changes, since):
     )
     latest = {}
     for report in reports:  # one entry per report, from its latest snapshot
-        latest[report["name"]] = {**report, "parameters_text": _params_text(report["parameters"])}
+        latest[report["name"]] = {**report, "parameters_text": _reader_params(report["parameters"])}
     snapshots = {}
     for report in reports:
         if report["snapshot"]:
@@ -745,6 +786,7 @@ def render_index(reports, data_hash, versions, counts, changes, since):
         changes=changes,
         since=since,
         citation=citation(),
+        currency=currency or {},
     )
 
 
