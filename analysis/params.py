@@ -140,6 +140,16 @@ def _one_of_column(name, table, column, allow_none):
     return check
 
 
+def _all_of(*checks):
+    """A check that runs each of ``checks`` in turn (a source must exist, then have coded claims)."""
+
+    def check(value):
+        for one in checks:
+            one(value)
+
+    return check
+
+
 def _one_of_enum(name, table, column):
     def check(value):
         from analysis.schema import schema_fields
@@ -160,6 +170,12 @@ _CHECKS = {
     # An actor or source the data has nothing for could only give an empty page: not allowed.
     "actor": _one_of_column("actor", "pledges", "actor_id", allow_none=True),
     "contribution": _one_of_enum("contribution", "pledges", "contribution"),
-    "source_a": _one_of_column("source_a", "claims", "source_id", allow_none=False),
-    "source_b": _one_of_column("source_b", "claims", "source_id", allow_none=False),
+    "source_a": _all_of(
+        _one_of_column("source_a", "sources", "source_id", allow_none=False),
+        _one_of_column("source_a", "claims", "source_id", allow_none=False),
+    ),
+    "source_b": _all_of(
+        _one_of_column("source_b", "sources", "source_id", allow_none=False),
+        _one_of_column("source_b", "claims", "source_id", allow_none=False),
+    ),
 }

@@ -787,6 +787,10 @@ def render_index(reports, data_hash, versions, counts, changes, since, currency=
         since=since,
         citation=citation(),
         currency=currency or {},
+        table_names={
+            "force_size": "force sizes",
+            **{t: t for t in ("sources", "actors", "pledges", "events", "claims")},
+        },
     )
 
 
