@@ -6,7 +6,6 @@ source or kind of figure everywhere, a title, a caption naming the sources, and 
 description for screen readers on every chart.
 """
 
-import html
 import io
 import itertools
 import json
@@ -17,8 +16,11 @@ import urllib.parse
 import altair as alt
 import pandas as pd
 
+from analysis.labels import label
+from analysis.params import check_value
 from analysis.paths import REPORT_MODE_VARIABLE
-from analysis.transforms import RECORD_PANELS
+from analysis.text import csv_cell, html_text
+from analysis.transforms import RECORD_PANELS, followed_figures, largest_demand, latest_figure, with_sources
 
 STATUS_COLOURS = {
     "undecided": "#bdbdbd",
@@ -47,7 +49,7 @@ BOUND_SHAPES = {
 MATPLOTLIB_MARKERS = {"circle": "o", "square": "s", "triangle-up": "^", "triangle-down": "v", "diamond": "D"}
 SEED_COLOURS = {"spectator_morenets": "#b2182b", "brookings_pifer": "#2166ac"}
 OTHER_SOURCE_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
-VERDICT_COLOURS = {"agrees": "#31a354", "conflicts": "#de2d26", "cannot be checked": "#bdbdbd"}
+VERDICT_COLOURS = {"Supported": "#31a354", "Contradicted": "#de2d26", "Cannot be checked": "#bdbdbd"}
 WIDTH, HEIGHT = 640, 320
 
 
@@ -77,32 +79,64 @@ def _table(frame, columns):
         values = frame[column]
         if pd.api.types.is_datetime64_any_dtype(values):
             out[column] = values.dt.strftime("%Y-%m-%d")
-        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-            out[column] = values.astype("float64")
+        elif pd.api.types.is_integer_dtype(values):
+            out[column] = values.astype(object).where(values.notna(), None).map(lambda v: v if v is None else int(v))
+        elif pd.api.types.is_bool_dtype(values):
+            out[column] = values.astype(bool)
+        elif pd.api.types.is_numeric_dtype(values):
+            out[column] = values.astype("float64").map(lambda v: int(v) if pd.notna(v) and float(v).is_integer() else v)
         else:
             out[column] = values.astype(object).where(values.notna(), None).map(lambda v: v if v is None else str(v))
     return pd.DataFrame(out, index=frame.index)
 
 
 def _with_names(frame, actors, sources):
-    """``frame`` with the publisher of each row's source (and the actor's name, given ``actors``)."""
-    named = frame.assign(publisher=frame["source_id"].map(sources.set_index("source_id")["publisher"]))
+    """``frame`` with its source (publisher, kind of outlet, address) and labels for its codes.
+
+    Charts show labels, never codes: the actor's name, the contribution's and status's words.
+    """
+    named = with_sources(frame, sources)
+    named = named.assign(outlet=[_credit_text(r) for r in named.to_dict("records")])
     if actors is not None:
         named = named.assign(actor=frame["actor_id"].map(actors.set_index("actor_id")["name"]))
+    for field in ("contribution", "status", "topic"):
+        if field in named:
+            named[field + "_label"] = [label(field, v) for v in named[field]]
     return named
 
 
-def _finish(chart, title, caption, description, name):
-    """The shared theme, title, caption and screen-reader description; ``name`` names its CSV."""
+def _credit_text(row):
+    """'Kyiv Post, newspaper, relaying The Telegraph': who published a figure, as plain text."""
+    parts = [str(row["publisher"])]
+    if isinstance(row.get("outlet_type"), str):
+        parts.append(label("outlet_type", row["outlet_type"]))
+    if isinstance(row.get("relays"), str) and row["relays"]:
+        parts.append("relaying " + row["relays"])
+    return ", ".join(parts)
+
+
+def _finish(chart, title, caption, description, name, internal=()):
+    """The shared theme, title, caption and screen-reader description; ``name`` names its CSV.
+
+    ``internal`` lists columns that only place marks (label text, alignment): the CSV leaves them out.
+    """
     return (
         chart.properties(
-            title=alt.Title(title, subtitle=caption, anchor="start"), description=description, usermeta={"name": name}
+            title=alt.Title(title, subtitle=caption, anchor="start"),
+            description=description,
+            usermeta={"name": name, "internal": list(internal)},
         )
-        .configure_axis(labelFontSize=12, titleFontSize=12, grid=True, gridColor="#eeeeee")
+        .configure_axis(labelFontSize=12, titleFontSize=12, grid=True, gridColor="#eeeeee", labelLimit=0)
         .configure_title(fontSize=16, subtitleFontSize=11, subtitleColor="#555555")
-        .configure_legend(labelFontSize=11, titleFontSize=11, orient="bottom")
+        .configure_legend(labelFontSize=11, titleFontSize=11, orient="bottom", columns=3, labelLimit=0)
         .configure_view(stroke=None)
     )
+
+
+def _label_scale(field, mapping, codes=None):
+    """A colour scale keyed by labels (what the chart shows), coloured by code; unknown codes grey."""
+    codes = list(codes) if codes is not None else list(mapping)
+    return alt.Scale(domain=[label(field, c) for c in codes], range=[mapping.get(c, "#999999") for c in codes])
 
 
 def _scale(mapping, domain=None):
@@ -115,7 +149,7 @@ def _date_x(title="Date"):
 
 
 DATE_TOOLTIP = alt.Tooltip("date:T", title="Date", format="%-d %b %Y")
-QUOTE_TOOLTIP = [alt.Tooltip("publisher:N", title="Source"), alt.Tooltip("quote:N", title="Quote")]
+QUOTE_TOOLTIP = [alt.Tooltip("outlet:N", title="Source"), alt.Tooltip("quote:N", title="Quote")]
 
 
 # --- force size -------------------------------------------------------------------------
@@ -125,20 +159,66 @@ def force_size_description(series):
     """A sentence describing the force-size chart for readers who cannot see it."""
     if series.empty:
         return "Chart of proposed force sizes: no figure is on record for this date."
-    largest = series.loc[series["value"].idxmax()]
-    latest = series.iloc[-1]
-    return (
+    asked, offered = largest_demand(series), latest_figure(series)
+    text = (
         f"Chart of {len(series)} dated figures for the size of a European force for Ukraine, "
-        f"{series['date'].min():%B %Y} to {series['date'].max():%B %Y}. The largest is {largest['label']} "
-        f"({largest['put_forward_by']}, {largest['date']:%-d %B %Y}); the latest is {latest['label']} "
-        f"({latest['date']:%-d %B %Y})."
+        f"{series['date'].min():%B %Y} to {series['date'].max():%B %Y}."
+    )
+    if asked is not None:
+        text += f" The largest demand is {asked['label']} ({asked['put_forward_by']}, {asked['date']:%-d %B %Y})."
+    if offered is not None:
+        text += (
+            f" The line follows the plans and commitments; the latest is {offered['label']} "
+            f"({offered['put_forward_by']}, {offered['date']:%-d %B %Y})."
+        )
+    return text
+
+
+def figure_points(series, actors=None):
+    """The chart's rows: each figure with its kind's label, whether it is on the line, and its label text.
+
+    The line's figures are labelled (the last of a day only, so two figures of one day never
+    print over each other), and so is the largest demand; labels in the right half of the
+    time span are right-aligned so that they stay inside the plot.
+    """
+    followed = set(followed_figures(series)["figure_id"])
+    asked = largest_demand(series)
+    on_line = series["figure_id"].isin(followed)
+    last_of_day = ~series[on_line].duplicated("date", keep="last").reindex(series.index, fill_value=True)
+    labelled = (on_line & last_of_day) | (series["figure_id"] == (asked["figure_id"] if asked is not None else None))
+    names = actors.set_index("actor_id")["name"] if actors is not None else pd.Series(dtype=object)
+    who = [
+        str(names.get(a)) if isinstance(a, str) and a in names.index else str(p)
+        for a, p in zip(series["actor_id"], series["put_forward_by"], strict=True)
+    ]
+    middle = series["date"].min() + (series["date"].max() - series["date"].min()) / 2 if len(series) else None
+    return series.assign(
+        kind=labelled_kinds(series["figure_kind"]),
+        on_line=on_line,
+        who=who,
+        point_label=[
+            f"{label}\n{name}, {date:%-d %b %Y}" if keep else ""
+            for label, name, date, keep in zip(series["label"], who, series["date"], labelled, strict=True)
+        ],
+        right=(series["date"] > middle) if middle is not None else False,
     )
 
 
-def force_size_chart(series, scale="log"):
-    """Interactive chart of every dated force-size figure: ranges as bars, bounds as shapes."""
+def labelled_kinds(values):
+    """Figure kinds as the chart's legend shows them."""
+    return pd.Series([label("figure_kind", v) for v in values], index=values.index, dtype=object)
+
+
+def force_size_chart(series, scale="log", actors=None):
+    """The shrinking force: a line through the plans and commitments, each step labelled; the rest as context.
+
+    Demands, requests, analysts' options and press estimates are smaller, paler points (and
+    ranges), one colour per kind; the line and its labels carry the story.
+    """
+    check_value("scale", scale)
+    points = figure_points(series, actors)
     data = _table(
-        series,
+        points.assign(outlet=[_credit_text(r) for r in points.to_dict("records")]),
         [
             "figure_id",
             "date",
@@ -148,103 +228,172 @@ def force_size_chart(series, scale="log"):
             "high",
             "value",
             "label",
-            "bound",
-            "figure_kind",
+            "kind",
+            "on_line",
+            "point_label",
+            "right",
             "publisher",
+            "outlet",
+            "url",
             "quote",
         ],
     )
-    y_scale = alt.Scale(type=scale, domain=[5000, 250000]) if scale == "log" else alt.Scale(domain=[0, 250000])
+    top = max(250000, float(series["value"].max()) * 1.2) if len(series) else 250000
+    bottom = min(5000, float(series["value"].min()) * 0.8) if len(series) else 5000
+    y_scale = alt.Scale(type=scale, domain=[bottom, top]) if scale == "log" else alt.Scale(domain=[0, top])
+    y = alt.Y(
+        "value:Q",
+        scale=y_scale,
+        title="Troops" + (" (log scale)" if scale == "log" else ""),
+        axis=alt.Axis(format=",.0f"),
+    )
+    kinds = [label("figure_kind", k) for k in KIND_COLOURS]
+    colour = alt.Color(
+        "kind:N",
+        scale=alt.Scale(domain=kinds, range=list(KIND_COLOURS.values())),
+        title="What the figure was",
+        legend=alt.Legend(orient="top"),
+    )
+    tooltip = [
+        DATE_TOOLTIP,
+        alt.Tooltip("label:N", title="Troops"),
+        alt.Tooltip("put_forward_by:N", title="Put forward by"),
+        alt.Tooltip("kind:N", title="What it was"),
+        alt.Tooltip("outlet:N", title="Source"),
+        alt.Tooltip("quote:N", title="Quote"),
+    ]
     base = alt.Chart(data).encode(x=_date_x())
+    context = base.transform_filter("!datum.on_line")
     ranges = (
-        base.transform_filter("datum.bound == 'range'")
-        .mark_rule(strokeWidth=3, opacity=0.5)
-        .encode(
-            y=alt.Y("low:Q", scale=y_scale),
-            y2="high:Q",
-            color=alt.Color("figure_kind:N", scale=_scale(KIND_COLOURS), title="What the figure was"),
-        )
+        context.transform_filter("datum.low != null && datum.high != null && datum.low != datum.high")
+        .mark_rule(strokeWidth=2, opacity=0.35)
+        .encode(y=alt.Y("low:Q", scale=y_scale), y2="high:Q", color=colour)
     )
-    points = base.mark_point(filled=True, size=110, opacity=0.9).encode(
-        y=alt.Y("value:Q", scale=y_scale, title="Troops" + (" (log scale)" if scale == "log" else "")),
-        color=alt.Color("figure_kind:N", scale=_scale(KIND_COLOURS), title="What the figure was"),
-        shape=alt.Shape("bound:N", scale=_scale(BOUND_SHAPES), title="How it was bounded"),
-        tooltip=[
-            DATE_TOOLTIP,
-            alt.Tooltip("date_precision:N", title="Date precision"),
-            alt.Tooltip("label:N", title="Troops"),
-            alt.Tooltip("put_forward_by:N", title="Put forward by"),
-            alt.Tooltip("figure_kind:N", title="What it was"),
-            *QUOTE_TOOLTIP,
-        ],
+    dots = context.mark_point(filled=True, size=60, opacity=0.55).encode(y=y, color=colour, tooltip=tooltip)
+    line_rows = base.transform_filter("datum.on_line")
+    line = line_rows.mark_line(interpolate="step-after", strokeWidth=3, color="#1b7837").encode(y=y)
+    steps = line_rows.mark_point(filled=True, size=120, opacity=1).encode(y=y, color=colour, tooltip=tooltip)
+    # Left-half labels sit above their point, right-half ones below it, so that the two ends of
+    # the line never print over each other, however narrow the chart.
+    text = dict(fontSize=11, lineBreak="\n", color="#222222")
+    labels_left = (
+        base.transform_filter("datum.point_label != '' && !datum.right")
+        .mark_text(align="left", dx=6, dy=-18, **text)
+        .encode(y=y, text="point_label:N")
     )
-    chart = alt.layer(ranges, points).properties(width=WIDTH, height=HEIGHT)
+    labels_right = (
+        base.transform_filter("datum.point_label != '' && datum.right")
+        .mark_text(align="right", dx=-6, dy=16, **text)
+        .encode(y=y, text="point_label:N")
+    )
+    chart = alt.layer(ranges, dots, line, steps, labels_left, labels_right).properties(width=WIDTH, height=HEIGHT)
     return _finish(
         chart,
         "Proposed size of a European force for Ukraine",
         source_caption(series["publisher"]),
         force_size_description(series),
         "force_size",
+        internal=("on_line", "point_label", "right"),
     )
 
 
-def force_size_figure(series, scale="log"):
-    """The headline force-size chart as a static, printable matplotlib Figure."""
+def force_size_figure(series, scale="log", actors=None):
+    """The same story as a static, printable matplotlib Figure; labels placed so none overlap."""
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(9, 5.2))
-    fig.subplots_adjust(left=0.1, right=0.98, top=0.93, bottom=0.2)  # fixed margins: half the time of a layout engine
-    for row in series.itertuples():
-        colour = KIND_COLOURS[row.figure_kind]
-        if row.bound == "range":
-            ax.vlines(row.date, row.low, row.high, colors=colour, linewidth=3, alpha=0.5)
-        ax.scatter(
-            row.date, row.value, marker=MATPLOTLIB_MARKERS[BOUND_SHAPES[row.bound]], s=60, color=colour, zorder=3
-        )
-        ax.annotate(row.label, (row.date, row.value), textcoords="offset points", xytext=(6, 4), fontsize=7)
+    check_value("scale", scale)
+    points = figure_points(series, actors)
+    fig, ax = plt.subplots(figsize=(9, 5.8))
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.93, bottom=0.27)  # fixed margins: half the time of a layout engine
+    for kind, colour in KIND_COLOURS.items():
+        rows = points[(points["figure_kind"].astype(str) == kind) & ~points["on_line"]]
+        ax.scatter(rows["date"], rows["value"], s=30, color=colour, alpha=0.55, label=label("figure_kind", kind))
+    line = points[points["on_line"]]
+    if len(line):
+        ax.step(line["date"], line["value"], where="post", color="#1b7837", linewidth=2.5, zorder=2)
+        ax.scatter(line["date"], line["value"], s=60, color="#1b7837", zorder=3, label="Plan or commitment (the line)")
     if len(series):
-        ax.set_xlim(series["date"].min() - pd.Timedelta(days=15), series["date"].max() + pd.Timedelta(days=60))
+        ax.set_xlim(series["date"].min() - pd.Timedelta(days=15), series["date"].max() + pd.Timedelta(days=30))
+    top = max(400000, float(series["value"].max()) * 2) if len(series) else 400000
     ax.set_yscale(scale)
     ax.set_ylabel("Troops" + (" (log scale)" if scale == "log" else ""))
     ax.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}")
-    ax.set_ylim(5000 if scale == "log" else 0, 260000)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.set_ylim(
+        min(5000, float(series["value"].min()) * 0.7)
+        if len(series) and scale == "log"
+        else (5000 if scale == "log" else 0),
+        top,
+    )
+    _place_labels(fig, ax, points[points["point_label"] != ""])
     ax.grid(alpha=0.3)
     ax.set_title("Proposed size of a European force for Ukraine", loc="left", fontsize=13)
-    handles = [
-        plt.Line2D(
-            [], [], marker=MATPLOTLIB_MARKERS[shape], linestyle="", color="#444444", label=bound.replace("_", " ")
-        )
-        for bound, shape in BOUND_SHAPES.items()
-    ]
-    handles += [
-        plt.Line2D([], [], marker="o", linestyle="", color=colour, label=kind) for kind, colour in KIND_COLOURS.items()
-    ]
-    ax.legend(handles=handles, fontsize=7, ncols=2, loc="upper right", frameon=False)
+    ax.legend(fontsize=8, ncols=4, loc="upper left", bbox_to_anchor=(0, -0.08), frameon=False)
     fig.text(
-        0.01, 0.09, "\n".join(source_caption(series["publisher"], width=150)), fontsize=7, color="#555555", va="top"
+        0.01, 0.07, "\n".join(source_caption(series["publisher"], width=150)), fontsize=7, color="#555555", va="top"
     )
     plt.close(fig)
     return fig
 
 
+# Where a label may go relative to its point (points above or below), nearest first.
+LABEL_OFFSETS = (8, -24, 22, -38, 36, -52, 50, -66)
+
+
+def _place_labels(fig, ax, rows):
+    """Label each point at the first offset where its text overlaps no label already placed.
+
+    Measured with the renderer once the axes are final, so the test of no overlap holds
+    whatever the data: a label that fits nowhere keeps the last offset tried.
+    """
+    renderer = fig.canvas.get_renderer()
+    placed = []
+    for row in rows.itertuples():
+        for offset in LABEL_OFFSETS:
+            text = ax.annotate(
+                row.point_label,
+                (row.date, row.value),
+                textcoords="offset points",
+                xytext=(-6 if row.right else 6, offset),
+                ha="right" if row.right else "left",
+                fontsize=8,
+            )
+            box = text.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in placed) or offset == LABEL_OFFSETS[-1]:
+                break
+            text.remove()
+        placed.append(box)
+
+
 # --- pledges ----------------------------------------------------------------------------
+
+
+def _status_codes(frame):
+    """Every status the schema allows (categories), so a new status gets a colour and a label."""
+    values = frame["status"]
+    return list(values.cat.categories) if hasattr(values, "cat") else list(STATUS_COLOURS)
 
 
 def pledge_matrix_chart(latest, actors, sources):
     """Heat map: the latest status of each actor's contribution, with the quote behind it."""
     frame = _with_names(latest, actors, sources)
-    data = _table(frame, ["actor", "contribution", "status", "condition", "date", "publisher", "quote"])
+    data = _table(frame, ["actor", "contribution_label", "status_label", "condition", "date", "outlet", "url", "quote"])
     chart = (
         alt.Chart(data)
         .mark_rect(stroke="white", strokeWidth=2)
         .encode(
-            x=alt.X("contribution:N", title=None, axis=alt.Axis(labelAngle=-30, grid=False)),
+            x=alt.X("contribution_label:N", title=None, axis=alt.Axis(labelAngle=-90, grid=False, labelLimit=0)),
             y=alt.Y("actor:N", title=None, axis=alt.Axis(grid=False)),
-            color=alt.Color("status:N", scale=_scale(STATUS_COLOURS), title="Latest status"),
+            color=alt.Color(
+                "status_label:N",
+                scale=_label_scale("status", STATUS_COLOURS, _status_codes(latest)),
+                title="Latest status",
+            ),
             tooltip=[
                 alt.Tooltip("actor:N", title="Actor"),
-                alt.Tooltip("contribution:N", title="Contribution"),
-                alt.Tooltip("status:N", title="Status"),
+                alt.Tooltip("contribution_label:N", title="Contribution"),
+                alt.Tooltip("status_label:N", title="Status"),
                 alt.Tooltip("condition:N", title="Condition"),
                 DATE_TOOLTIP,
                 *QUOTE_TOOLTIP,
@@ -252,10 +401,10 @@ def pledge_matrix_chart(latest, actors, sources):
         )
         .properties(width=WIDTH - 160, height=max(60, 26 * frame["actor"].nunique()))
     )
-    counts = frame["status"].astype(str).value_counts()
+    counts = frame["status_label"].value_counts() if len(frame) else pd.Series(dtype=int)
     description = (
         "Grid of actors by contribution, coloured by the latest recorded status: "
-        + ", ".join(f"{n} {s}" for s, n in counts.items())
+        + ", ".join(f"{n} {s.lower()}" for s, n in counts.items())
         + "."
         if len(frame)
         else "Grid of pledges: none on record for this date."
@@ -273,7 +422,18 @@ def pledge_timeline_chart(pledges, actors, sources, title="Pledge statements ove
     """Each pledge statement as a dot on its date, by actor, coloured by status."""
     frame = _with_names(pledges, actors, sources)
     data = _table(
-        frame, ["actor", "contribution", "status", "condition", "date", "date_precision", "publisher", "quote"]
+        frame,
+        [
+            "actor",
+            "contribution_label",
+            "status_label",
+            "condition",
+            "date",
+            "date_precision",
+            "outlet",
+            "url",
+            "quote",
+        ],
     )
     chart = (
         alt.Chart(data)
@@ -281,13 +441,15 @@ def pledge_timeline_chart(pledges, actors, sources, title="Pledge statements ove
         .encode(
             x=_date_x(),
             y=alt.Y("actor:N", title=None),
-            color=alt.Color("status:N", scale=_scale(STATUS_COLOURS), title="Status"),
-            shape=alt.Shape("contribution:N", title="Contribution"),
+            color=alt.Color(
+                "status_label:N", scale=_label_scale("status", STATUS_COLOURS, _status_codes(pledges)), title="Status"
+            ),
+            shape=alt.Shape("contribution_label:N", title="Contribution"),
             tooltip=[
                 DATE_TOOLTIP,
                 alt.Tooltip("actor:N", title="Actor"),
-                alt.Tooltip("contribution:N", title="Contribution"),
-                alt.Tooltip("status:N", title="Status"),
+                alt.Tooltip("contribution_label:N", title="Contribution"),
+                alt.Tooltip("status_label:N", title="Status"),
                 alt.Tooltip("condition:N", title="Condition"),
                 *QUOTE_TOOLTIP,
             ],
@@ -307,8 +469,12 @@ def pledge_timeline_chart(pledges, actors, sources, title="Pledge statements ove
 
 def record_changes_chart(over_time):
     """Three small panels over time: the latest force-size figure, pledges by status, claims."""
+    named = {"latest figure": "Latest plan or commitment", "claims": "Coded claims"}
+    over_time = over_time.assign(series=[named.get(s) or label("status", s) for s in over_time["series"]])
     data = _table(over_time, ["date", "panel", "series", "value", "label"])
-    colours = {"latest figure": "#444444", "claims": "#7b3294", **STATUS_COLOURS}
+    colours = {"Latest plan or commitment": "#1b7837", "Coded claims": "#7b3294"}
+    colours.update({label("status", code): colour for code, colour in STATUS_COLOURS.items()})
+    colours.update({s: "#999999" for s in over_time["series"].unique() if s not in colours})
     chart = (
         alt.Chart(data)
         .mark_line(point=True, interpolate="step-after")
@@ -349,22 +515,23 @@ def record_changes_chart(over_time):
 def stance_chart(stances, sources):
     """Mean stance per topic for each of two sources, from −2 (not credible) to +2 (credible)."""
     frame = _with_names(stances, None, sources)
-    data = _table(frame, ["topic", "source_id", "publisher", "claims", "mean_stance"])
+    data = _table(frame, ["topic_label", "source_id", "publisher", "claims", "mean_stance"])
     ids = list(dict.fromkeys(frame["source_id"].astype(str)))
-    colours = {source: source_colour(source, sources) for source in ids}
+    names = list(dict.fromkeys(frame["publisher"].astype(str)))
+    colours = {name: source_colour(source, sources) for source, name in zip(ids, names, strict=False)}
     chart = (
         alt.Chart(data)
         .mark_point(filled=True, size=140)
         .encode(
             x=alt.X(
                 "mean_stance:Q",
-                title="Stance on the guarantees' credibility (−2 not credible … +2 credible)",
+                title="Stance on the guarantees (−2 not credible to +2 credible)",
                 scale=alt.Scale(domain=[-2, 2]),
             ),
-            y=alt.Y("topic:N", title=None),
-            color=alt.Color("source_id:N", scale=_scale(colours, ids), title="Source"),
+            y=alt.Y("topic_label:N", title=None),
+            color=alt.Color("publisher:N", scale=_scale(colours, names), title="Source"),
             tooltip=[
-                alt.Tooltip("topic:N", title="Topic"),
+                alt.Tooltip("topic_label:N", title="Topic"),
                 alt.Tooltip("publisher:N", title="Source"),
                 alt.Tooltip("claims:Q", title="Claims"),
                 alt.Tooltip("mean_stance:Q", title="Mean stance", format=".2f"),
@@ -373,7 +540,7 @@ def stance_chart(stances, sources):
         .properties(width=WIDTH - 160, height=max(60, 24 * frame["topic"].nunique()))
     )
     description = (
-        f"Dot chart of mean stance by topic for {' and '.join(ids)}, over {int(frame['claims'].sum())} coded claims."
+        f"Dot chart of mean stance by topic for {' and '.join(names)}, over {int(frame['claims'].sum())} coded claims."
         if len(frame)
         else "Stance chart: no coded claims for these sources on this date."
     )
@@ -389,7 +556,9 @@ def stance_chart(stances, sources):
 def claim_check_chart(checks, sources):
     """How many of each source's checkable claims the record supports, contradicts or cannot check."""
     frame = _with_names(checks, None, sources)
-    data = _table(frame, ["claim_id", "source_id", "publisher", "verdict", "quote", "reason"])
+    verdicts = {"agrees": "Supported", "conflicts": "Contradicted", "cannot be checked": "Cannot be checked"}
+    frame = frame.assign(verdict=frame["verdict"].map(verdicts))
+    data = _table(frame, ["publisher", "verdict", "quote", "reason", "url"])
     chart = (
         alt.Chart(data)
         .mark_bar()
@@ -425,33 +594,70 @@ def report_mimebundle(spec, **_):
     """Altair renderer for reports: each chart as inert data that the page renders offline.
 
     The page template inlines the Vega libraries once and draws every ``figure.vega-chart``.
-    Here each chart gets a counter-based id (the same on every run), its description as a
-    visible caption (Vega also gives the drawn SVG the description as its ``aria-label``), and
-    a link that downloads the data behind it as CSV from the page itself. No script is fetched
-    and no CDN address is written.
+    Here each chart gets a counter-based id (the same on every run), its sources and
+    description as a visible caption (text that wraps on a phone, where the chart's own
+    subtitle would not), and a link that downloads the data behind it as CSV from the page
+    itself. The bundle also carries the chart as a PNG, so an executed notebook shows it in
+    JupyterLab, on GitHub or nbviewer, where the page's script does not run. No script is
+    fetched and no CDN address is written.
     """
     number = next(_chart_numbers)
     spec = {key: value for key, value in spec.items() if key != "$schema"}
     name = spec.get("usermeta", {}).get("name", f"chart-{number}")
-    description = html.escape(spec.get("description", ""))
+    title = spec.get("title", {})
+    subtitle = title.get("subtitle", []) if isinstance(title, dict) else []
+    sources = " ".join(subtitle if isinstance(subtitle, list) else [subtitle])
+    description = html_text(spec.get("description", ""))
     data = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("<", "\\u003c")
     body = (
         f'<figure class="vega-chart" id="chart-{number}">'
         '<div class="vega-view"></div>'
         f'<script type="application/json" class="vega-spec">{data}</script>'
-        f'<figcaption><p>{description}</p><p><a class="chart-download" download="{name}.csv" '
+        f'<figcaption><p class="chart-sources">{html_text(sources)}</p><p>{description}</p>'
+        f'<p><a class="chart-download" download="{html_text(name)}.csv" '
         f'href="{chart_csv_uri(spec)}">Download the data behind this chart (CSV)</a></p></figcaption></figure>'
     )
-    return {"text/html": body, "text/plain": f"<chart: {name}>"}
+    return {"text/html": body, "image/png": chart_png(spec), "text/plain": f"<chart: {name}>"}
+
+
+def chart_png(spec):
+    """The chart as a PNG (base64), drawn by vl-convert without a browser; the same bytes on every run."""
+    import base64
+
+    import vl_convert
+
+    return base64.b64encode(vl_convert.vegalite_to_png(spec, scale=1)).decode("ascii")
 
 
 def chart_csv_uri(spec):
-    """The rows a chart draws, as a ``data:`` URI holding CSV (the first dataset of the spec)."""
+    """The rows a chart draws, as a ``data:`` URI holding CSV (the first dataset of the spec).
+
+    Integers stay integers, and every text cell passes :func:`analysis.text.csv_cell`, so a
+    quote beginning with ``=`` or ``@`` is read by a spreadsheet as text, never as a formula.
+    """
+    return "data:text/csv;charset=utf-8," + urllib.parse.quote(chart_csv(spec))
+
+
+def chart_csv(spec):
+    """The CSV text behind :func:`chart_csv_uri`."""
     datasets = spec.get("datasets") or {}
     rows = next(iter(datasets.values()), spec.get("data", {}).get("values", []))
+    frame = pd.DataFrame(rows)
+    frame = frame.drop(columns=[c for c in spec.get("usermeta", {}).get("internal", []) if c in frame])
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            numbers = pd.to_numeric(values, errors="coerce")
+            whole = values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool) or v is None)
+            if whole.all() and numbers.notna().any() and (numbers.dropna() % 1 == 0).all():
+                frame[column] = numbers.astype("Int64")
+            else:
+                frame[column] = values.map(csv_cell)
+        elif pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all() and values.notna().any():
+            frame[column] = values.astype("Int64")
     buffer = io.StringIO()
-    pd.DataFrame(rows).to_csv(buffer, index=False, lineterminator="\n")
-    return "data:text/csv;charset=utf-8," + urllib.parse.quote(buffer.getvalue())
+    frame.to_csv(buffer, index=False, lineterminator="\r\n")  # RFC 4180 line ends: a CR in a cell is quoted
+    return buffer.getvalue()
 
 
 alt.renderers.register("analysis-report", report_mimebundle)

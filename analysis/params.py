@@ -73,6 +73,18 @@ def check_run_parameters(notebook, values):
     return checked
 
 
+def check_value(name, value):
+    """Check one parameter's value, as the Python API's functions do: ParameterError if not allowed.
+
+    >>> check_value("scale", "logarithmic")
+    Traceback (most recent call last):
+    ...
+    analysis.errors.ParameterError: parameter 'scale': got 'logarithmic'; allowed: 'log' or 'linear'
+    """
+    _CHECKS[name](value)
+    return value
+
+
 def parse_iso_date(value):
     """``value`` (an ISO date string or a date) as a ``datetime.date``, or ParameterError for as_of.
 
@@ -127,6 +139,16 @@ def _one_of_column(name, table, column, allow_none):
     return check
 
 
+def _all_of(*checks):
+    """A check that runs each of ``checks`` in turn (a source must exist, then have coded claims)."""
+
+    def check(value):
+        for one in checks:
+            one(value)
+
+    return check
+
+
 def _one_of_enum(name, table, column):
     def check(value):
         from analysis.schema import schema_fields
@@ -144,8 +166,15 @@ def _one_of_enum(name, table, column):
 _CHECKS = {
     "as_of": _check_as_of,
     "scale": _check_scale,
-    "actor": _one_of_column("actor", "actors", "actor_id", allow_none=True),
+    # An actor or source the data has nothing for could only give an empty page: not allowed.
+    "actor": _one_of_column("actor", "pledges", "actor_id", allow_none=True),
     "contribution": _one_of_enum("contribution", "pledges", "contribution"),
-    "source_a": _one_of_column("source_a", "sources", "source_id", allow_none=False),
-    "source_b": _one_of_column("source_b", "sources", "source_id", allow_none=False),
+    "source_a": _all_of(
+        _one_of_column("source_a", "sources", "source_id", allow_none=False),
+        _one_of_column("source_a", "claims", "source_id", allow_none=False),
+    ),
+    "source_b": _all_of(
+        _one_of_column("source_b", "sources", "source_id", allow_none=False),
+        _one_of_column("source_b", "claims", "source_id", allow_none=False),
+    ),
 }

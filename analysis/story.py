@@ -1,10 +1,16 @@
 """Sentences for the notebooks' prose, with every number taken from the data.
 
-Notebooks show these as Markdown, so no figure in a report is typed by hand and none can
-drift from the tables.
+Notebooks show these as Markdown (or, for the headline, HTML), so no figure in a report is
+typed by hand and none can drift from the tables. Every value that comes from the data goes
+through :mod:`analysis.text` (``md_text`` in Markdown, ``html_text`` in HTML), so a label,
+name or quote is shown as text whatever characters it holds.
 """
 
 import pandas as pd
+
+from analysis.labels import actor_name, in_sentence, label
+from analysis.text import html_text, link, md_text
+from analysis.transforms import largest_demand, latest_figure
 
 
 def day(value):
@@ -21,79 +27,201 @@ def as_of_phrase(as_of):
     return f"As of {day(as_of)}" if as_of else "On the latest data"
 
 
+def plural(count, one, many=None):
+    """'1 actor', '2 actors'.
+
+    >>> plural(1, "actor"), plural(3, "country", "countries")
+    ('1 actor', '3 countries')
+    """
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 def no_data_yet(what, as_of, first_date):
     """The message a reader sees instead of a chart when nothing was known yet."""
     first = f" The first is dated {day(first_date)}." if pd.notna(first_date) else ""
     return f"**No data yet.** {as_of_phrase(as_of)}, the record holds no {what}.{first}"
 
 
-def record_summary(sizes, as_of=None):
-    """One sentence on how much the record holds."""
+def empty_because(what, as_of, first_date, filters=None, unfiltered=0):
+    """Why a section is empty: this page's filter, or nothing yet on record for its date.
+
+    ``filters`` maps a filter's description to its value as a reader knows it (e.g.
+    ``{"actor": "Germany"}``); ``unfiltered`` counts the rows the section would show without them.
+    """
+    active = {name: value for name, value in (filters or {}).items() if value}
+    if active and unfiltered:
+        shown = " and ".join(f"{name} {md_text(value)}" for name, value in active.items())
+        return (
+            f"**Nothing for this filter.** This page shows only {shown}; {as_of_phrase(as_of).lower()}, the "
+            f"record holds {plural(unfiltered, what)} without that filter, none of them for it."
+        )
+    return no_data_yet(what, as_of, first_date)
+
+
+def record_summary(sizes, as_of=None, lead=True):
+    """One sentence on how much the record holds (``lead=False``: without the date, after another sentence)."""
     rows = sizes["rows"]
     return (
-        f"{as_of_phrase(as_of)}, the record holds {rows['force_size']} dated force-size figures, "
-        f"{rows['pledges']} pledge statements, {rows['events']} timeline events and {rows['claims']} coded "
-        f"claims, drawn from {rows['sources']} sources."
+        f"{as_of_phrase(as_of) + ', the' if lead else 'The'} record holds "
+        f"{plural(rows['force_size'], 'dated force-size figure')}, "
+        f"{plural(rows['pledges'], 'pledge statement')}, {plural(rows['events'], 'timeline event')} and "
+        f"{plural(rows['claims'], 'coded claim')}, drawn from {plural(rows['sources'], 'source')}."
     )
+
+
+def currency(frames, as_of=None):
+    """How current the record is: its latest dated entry and its latest source, as of the run.
+
+    ``frames`` maps table names to tables cut to ``as_of`` (see ``transforms.latest_entries``).
+    """
+    from analysis.transforms import latest_entries
+
+    entry, source = latest_entries(frames)
+    if entry is None:
+        return f"{as_of_phrase(as_of)}, the record holds no dated entry yet."
+    table, row = entry
+    what = _entry_words(table, row, frames.get("actors"))
+    text = f"**How current this is.** {as_of_phrase(as_of)}, the latest dated entry is {what} ({day(row['date'])})"
+    if source is not None:
+        text += (
+            f"; the latest source is {link(source['publisher'], source['url'], escape=md_text)}, "
+            f"published {day(source['published'])}"
+        )
+    return text + "."
+
+
+def _entry_words(table, row, actors, escape=md_text):
+    """A dated row of the record in words (names and labels, never ids)."""
+    from analysis.transforms import figure_label, plain_int
+
+    if table == "force_size":
+        figure = figure_label(plain_int(row["low"]), plain_int(row["high"]), row["bound"])
+        return f"the figure {escape(figure)} put forward by {escape(row['put_forward_by'])}"
+    if table == "pledges":
+        who = actor_name(actors, row["actor_id"]) if actors is not None else label("actor", row["actor_id"])
+        return f"a statement by {escape(who)} on {in_sentence('contribution', row['contribution'])}"
+    return escape(row["title"])
+
+
+def currency_facts(frames):
+    """The latest dated entry and latest source as plain words (for pages that are not Markdown)."""
+    from analysis.transforms import latest_entries
+
+    entry, source = latest_entries(frames)
+    facts = {}
+    if entry is not None:
+        facts["entry"] = _entry_words(entry[0], entry[1], frames.get("actors"), escape=str)
+        facts["entry_date"] = day(entry[1]["date"])
+    if source is not None:
+        facts.update(source=str(source["publisher"]), source_url=source["url"], source_date=day(source["published"]))
+    return facts
+
+
+def credit(row, escape=md_text):
+    """Who published a figure or quote, linked, with the kind of outlet and whom it relays.
+
+    >>> row = {"publisher": "Kyiv Post", "url": "https://kyivpost.com/x", "outlet_type": "newspaper",
+    ...        "relays": "The Telegraph"}
+    >>> credit(row, escape=str)
+    '<a href="https://kyivpost.com/x" rel="noopener">Kyiv Post</a>, newspaper, relaying The Telegraph'
+    """
+    parts = [link(row["publisher"], row.get("url"), escape=escape)]
+    if isinstance(row.get("outlet_type"), str):
+        parts.append(label("outlet_type", row["outlet_type"]))
+    if isinstance(row.get("relays"), str) and row["relays"]:
+        parts.append("relaying " + escape(row["relays"]))
+    return ", ".join(parts)
 
 
 def force_size_story(series, as_of=None, first_date=None):
-    """The force-size series in three sentences: first, largest, latest."""
+    """The force-size series in a few sentences: first, the largest demand, the latest offer."""
     if series.empty:
         return no_data_yet("figure for the size of a European force", as_of, first_date)
-    first, latest = series.iloc[0], series.iloc[-1]
-    largest = series.loc[series["value"].idxmax()]
-    drop = (1 - latest["value"] / largest["value"]) * 100
-    return (
-        f"{as_of_phrase(as_of)}, the record holds {len(series)} dated figures. The first, on {day(first['date'])}, "
-        f"was {first['label']}, put forward by {first['put_forward_by']}. The largest was {largest['label']}, "
-        f"on {day(largest['date'])}. The latest, on {day(latest['date'])}, is {latest['label']}, put forward by "
-        f"{latest['put_forward_by']}: {drop:.0f}% below the largest."
+    first = series.iloc[0]
+    text = (
+        f"{as_of_phrase(as_of)}, the record holds {plural(len(series), 'dated figure')}. The first, on "
+        f"{day(first['date'])}, was {md_text(first['label'])}, put forward by {md_text(first['put_forward_by'])} "
+        f"({credit(first)})."
     )
+    asked, offered = largest_demand(series), latest_figure(series)
+    if asked is not None:
+        text += (
+            f" The largest demand was {md_text(asked['label'])}, by {md_text(asked['put_forward_by'])} on "
+            f"{day(asked['date'])}."
+        )
+    if offered is None:
+        return text + " No government had yet put a plan or a commitment on the table."
+    text += (
+        f" The latest plan or commitment, on {day(offered['date'])}, is {md_text(offered['label'])}, put forward "
+        f"by {md_text(offered['put_forward_by'])} ({credit(offered)})"
+    )
+    if asked is not None and offered["value"] < asked["value"]:
+        text += f": {(1 - offered['value'] / asked['value']) * 100:.0f}% below the largest demand"
+    return text + "."
 
 
 def steps_story(steps, source_name):
     """A text's own sequence of figures, placed on the record's dates, with each step's change."""
     if steps.empty:
-        return f"{source_name} names no force-size figure that is on record for this date."
+        return f"{md_text(source_name)} names no force-size figure that is on record for this date."
     parts = []
     for row in steps.itertuples():
         change = "" if pd.isna(row.change_pct) else f", {row.change_pct:+.0f}%"
-        parts.append(f"{row.label} ({day(row.date)}{change})")
-    return f"The figures {source_name} names, on the record's dates: " + " → ".join(parts) + "."
+        parts.append(f"{md_text(row.label)} ({day(row.date)}{change})")
+    return f"The figures {md_text(source_name)} names, on the record's dates: " + " → ".join(parts) + "."
 
 
-def pledges_story(latest, us, as_of=None, first_date=None):
+def pledges_story(latest, us, actors, as_of=None, first_date=None, filters=None, unfiltered=0):
     """Who stands where, and what the US has offered and ruled out."""
     if latest.empty:
-        return no_data_yet("pledge statement", as_of, first_date)
+        return empty_because("pledge statement", as_of, first_date, filters, unfiltered)
     counts = latest["status"].astype(str).value_counts()
-    by_status = ", ".join(f"{n} {status}" for status, n in counts.items())
-    offered = us[us["position"] == "on offer"]["contribution"].astype(str).unique()
-    ruled_out = us[us["position"] == "ruled out"]["contribution"].astype(str).unique()
+    by_status = ", ".join(f"{n} {in_sentence('status', status)}" for status, n in counts.items())
+    offered = [in_sentence("contribution", c) for c in us[us["position"] == "on offer"]["contribution"].unique()]
+    ruled_out = [in_sentence("contribution", c) for c in us[us["position"] == "ruled out"]["contribution"].unique()]
     us_text = (
-        f" The United States has floated {len(offered)} kinds of support ({', '.join(offered) or 'none'}) and "
-        f"ruled out {len(ruled_out)} ({', '.join(ruled_out) or 'none'})."
+        f" The United States has floated {plural(len(offered), 'kind')} of support ({', '.join(offered) or 'none'}) "
+        f"and ruled out {len(ruled_out)} ({', '.join(ruled_out) or 'none'})."
         if len(us)
         else ""
     )
     return (
-        f"{as_of_phrase(as_of)}, {latest['actor_id'].nunique()} actors have a recorded position on "
-        f"{len(latest)} contributions; the latest statuses are: {by_status}.{us_text}"
+        f"{as_of_phrase(as_of)}, {plural(latest['actor_id'].nunique(), 'actor')} "
+        f"{'has' if latest['actor_id'].nunique() == 1 else 'have'} a recorded position on "
+        f"{plural(len(latest), 'contribution')}; the latest statuses are: {by_status}.{us_text}"
     )
+
+
+def pledged_summary(latest, actors, as_of=None, lead=True):
+    """Who has pledged what, as of the run: the sentence that opens the overview.
+
+    Generated from the latest statement of each actor and contribution, so it is true for
+    any ``as_of``.
+    """
+    pledged = latest[latest["status"].astype(str).isin(["pledged", "delivered"])]
+    if pledged.empty:
+        return f"{as_of_phrase(as_of)}, no country or group has pledged a contribution on record."
+    parts = []
+    for actor, group in pledged.groupby("actor_id", sort=True):
+        things = ", ".join(in_sentence("contribution", c) for c in group["contribution"])
+        parts.append(f"{md_text(actor_name(actors, actor))} ({things}; latest on {day(group['date'].max())})")
+    start = f"{as_of_phrase(as_of)}, the" if lead else "The"
+    return f"{start} pledges on record come from " + "; ".join(parts) + "."
 
 
 def comparison_story(name_a, name_b, stances, shared, differing, checks):
     """What the comparison of two sources finds, in numbers."""
+    a, b = md_text(name_a), md_text(name_b)
     if stances.empty:
-        return f"No coded claims from {name_a} or {name_b} on this date, so there is nothing to compare."
+        return f"No coded claims from {a} or {b} on this date, so there is nothing to compare."
     claims = stances.groupby("source_id", observed=True)["claims"].sum()
     verdicts = checks["verdict"].value_counts()
     return (
-        f"{name_a} and {name_b} make {int(claims.sum())} coded claims between them. They state "
-        f"{shared['row_id'].nunique()} facts in common, and read {len(differing)} topics differently. "
-        f"Of their {len(checks)} checkable claims, the record supports {verdicts.get('agrees', 0)}, "
-        f"contradicts {verdicts.get('conflicts', 0)} and cannot check {verdicts.get('cannot be checked', 0)}."
+        f"{a} and {b} make {plural(int(claims.sum()), 'coded claim')} between them. They state "
+        f"{plural(shared['row_id'].nunique(), 'fact')} in common, and read {plural(len(differing), 'topic')} "
+        f"differently. Of their {plural(len(checks), 'checkable claim')}, the record supports "
+        f"{verdicts.get('agrees', 0)}, contradicts {verdicts.get('conflicts', 0)} and cannot check "
+        f"{verdicts.get('cannot be checked', 0)}."
     )
 
 
@@ -101,3 +229,89 @@ def source_label(sources, source_id):
     """A source as a reader knows it: publisher, and author where there is one."""
     row = sources.set_index("source_id").loc[source_id]
     return f"{row['publisher']} ({row['author']})" if pd.notna(row["author"]) else str(row["publisher"])
+
+
+# --- the headline at the top of a page ----------------------------------------------------
+
+
+def short_figure(row):
+    """A figure for a big number: '200,000+', 'up to 30,000', '25,000–30,000'.
+
+    >>> short_figure({"low": 200000, "high": None, "bound": "at_least", "label": "more than 200,000"})
+    '200,000+'
+    """
+    if row["bound"] == "at_least":
+        return f"{int(row['low']):,}+"
+    return str(row["label"])
+
+
+def headline(sentence, numbers):
+    """The page's finding: one sentence and up to two big numbers, as HTML.
+
+    ``sentence`` is already-escaped HTML from the functions below; each number is
+    ``(figure, what it is)``, plain text that is escaped here.
+    """
+    cards = "".join(
+        f'<div class="big-number"><span class="figure">{html_text(figure)}</span>'
+        f'<span class="what">{html_text(what)}</span></div>'
+        for figure, what in numbers[:2]
+    )
+    return (
+        f'<section class="headline" aria-label="Headline"><p>{sentence}</p>'
+        f'<div class="big-numbers">{cards}</div></section>'
+    )
+
+
+def force_headline(series, as_of=None):
+    """From the largest demand to the latest offer, in one sentence and two numbers."""
+    asked, offered = largest_demand(series), latest_figure(series)
+    when = as_of_phrase(as_of)
+    if asked is None and offered is None:
+        return headline(html_text(f"{when}, no figure for the size of a European force is on record."), [])
+    numbers, words = [], []
+    if asked is not None:
+        numbers.append((short_figure(asked), f"asked by {asked['put_forward_by']}, {day(asked['date'])}"))
+        words.append(f"{html_text(asked['put_forward_by'])} asked for {html_text(asked['label'])} troops")
+    if offered is not None:
+        numbers.append(
+            (short_figure(offered), f"latest plan or commitment: {offered['put_forward_by']}, {day(offered['date'])}")
+        )
+        words.append(f"the latest plan or commitment on record is {html_text(offered['label'])}")
+    else:
+        words.append("no government has yet put a plan or a commitment on the table")
+    return headline(f"{html_text(when)}, " + "; ".join(words) + ".", numbers)
+
+
+def pledges_headline(latest, as_of=None, filters=None):
+    """How many contributions are pledged and how many ruled out, in one sentence and two numbers."""
+    statuses = latest["status"].astype(str)
+    pledged = int(statuses.isin(["pledged", "delivered"]).sum())
+    declined = int((statuses == "declined").sum())
+    scope = "".join(f" ({html_text(name)}: {html_text(value)})" for name, value in (filters or {}).items() if value)
+    sentence = (
+        f"{html_text(as_of_phrase(as_of))}{scope}, {plural(pledged, 'contribution is', 'contributions are')} pledged "
+        f"and {plural(declined, 'is', 'are')} ruled out, out of {plural(len(latest), 'position')} on record."
+    )
+    return headline(sentence, [(str(pledged), "contributions pledged"), (str(declined), "ruled out")])
+
+
+def perspectives_headline(name_a, name_b, checks):
+    """How many of the two texts' checkable claims the record supports."""
+    verdicts = checks["verdict"].value_counts()
+    agrees, conflicts = int(verdicts.get("agrees", 0)), int(verdicts.get("conflicts", 0))
+    sentence = (
+        f"Of the {plural(len(checks), 'checkable claim')} in {html_text(name_a)} and {html_text(name_b)}, the dated "
+        f"record supports {agrees} and contradicts {conflicts}."
+    )
+    return headline(sentence, [(str(agrees), "claims the record supports"), (str(conflicts), "claims it contradicts")])
+
+
+def corrections_story(corrections, as_of=None):
+    """How many corrections the record has had, and the latest, as a sentence."""
+    if corrections.empty:
+        return f"{as_of_phrase(as_of)}, no published row of the record has been corrected."
+    latest = corrections.sort_values(["date", "correction_id"]).iloc[-1]
+    return (
+        f"{as_of_phrase(as_of)}, the record lists {plural(len(corrections), 'correction')}; the latest, on "
+        f"{day(latest['date'])}, changed a {label('table', latest['table'])}: {md_text(latest['reason'])}"
+    )

@@ -6,6 +6,8 @@ combined with ``load_table(..., as_of=...)`` for any date.
 
 import pandas as pd
 
+from analysis.labels import label
+
 STANCE_SCORES = {"not_credible": -2, "doubtful": -1, "neutral": 0, "qualified": 1, "credible": 2}
 LINK_COLUMNS = {"force_size_id": "force_size", "pledge_id": "pledges", "event_id": "events"}
 # How far apart a text's date and the record's may be and still agree, by the text's precision.
@@ -16,6 +18,32 @@ DATE_TOLERANCE_DAYS = {"day": 0, "inferred": 0, "approximate": 31}
 
 # The order of force-size figures, and so which is "the latest": by date, then by id.
 FIGURE_ORDER = ["date", "figure_id"]
+# The figures a reader follows to see the force shrink: what governments put on the table.
+# Demands, military requests, analysts' options and press estimates are context, not offers;
+# mixing them in makes "the latest figure" jump up and down with whoever spoke last.
+FOLLOWED_KINDS = ("plan", "commitment")
+
+
+def followed_figures(series):
+    """The figures on the line a reader follows (plans and commitments), oldest first.
+
+    >>> frame = pd.DataFrame({"figure_kind": ["demand", "plan", "estimate", "commitment"], "value": [1, 2, 3, 4]})
+    >>> followed_figures(frame)["value"].tolist()
+    [2, 4]
+    """
+    return series[series["figure_kind"].astype(str).isin(FOLLOWED_KINDS)].reset_index(drop=True)
+
+
+def latest_figure(series):
+    """The latest followed figure (one rule for every page and chart), or None when there is none."""
+    followed = followed_figures(series.sort_values(FIGURE_ORDER))
+    return None if followed.empty else followed.iloc[-1]
+
+
+def largest_demand(series):
+    """The largest figure asked for (kind ``demand``), or None: where the story of the shrinking starts."""
+    demands = series[series["figure_kind"].astype(str) == "demand"]
+    return None if demands.empty else demands.loc[demands["value"].idxmax()]
 
 
 def figure_label(low, high, bound):
@@ -53,14 +81,12 @@ def figure_value(low, high, bound):
 def force_size_series(force_size, sources, scope="whole_force"):
     """One row per dated figure, oldest first, with a plotted value, a label and the publisher."""
     figures = force_size[force_size["scope"] == scope] if scope else force_size
-    publishers = sources.set_index("source_id")["publisher"]
-    rows = figures.sort_values(FIGURE_ORDER).reset_index(drop=True)
+    rows = with_sources(figures.sort_values(FIGURE_ORDER).reset_index(drop=True), sources)
     bounds = zip(rows["low"], rows["high"], rows["bound"], strict=True)
-    triples = [(_plain(low), _plain(high), bound) for low, high, bound in bounds]
+    triples = [(plain_int(low), plain_int(high), bound) for low, high, bound in bounds]
     return rows.assign(
         value=pd.Series([figure_value(*t) for t in triples], index=rows.index, dtype="float64"),
         label=pd.Series([figure_label(*t) for t in triples], index=rows.index, dtype="string"),
-        publisher=rows["source_id"].map(publishers).astype("string"),
     )
 
 
@@ -88,7 +114,8 @@ def figures_named_by(series, claims, source_id):
     return series[series["figure_id"].isin(set(named["force_size_id"].dropna()))].reset_index(drop=True)
 
 
-def _plain(value):
+def plain_int(value):
+    """A nullable number as a Python int, or None."""
     return None if pd.isna(value) else int(value)
 
 
@@ -150,7 +177,7 @@ def us_backstop(pledges):
 
 # --- how the record changed ------------------------------------------------------------
 
-RECORD_PANELS = ("Latest force-size figure (troops)", "Pledges by latest status", "Coded claims")
+RECORD_PANELS = ("Latest plan or commitment (troops)", "Pledges by latest status", "Coded claims")
 
 
 def record_over_time(frames, known, dates):
@@ -162,10 +189,10 @@ def record_over_time(frames, known, dates):
     rows = []
     for day in pd.to_datetime(list(dates)):
         seen = {name: frame[known[name].isna() | (known[name] <= day)] for name, frame in frames.items()}
-        figures = seen["force_size"][seen["force_size"]["scope"] == "whole_force"].sort_values(FIGURE_ORDER)
-        if len(figures):
-            latest = figures.iloc[-1]
-            low, high = _plain(latest["low"]), _plain(latest["high"])
+        figures = seen["force_size"][seen["force_size"]["scope"] == "whole_force"]
+        latest = latest_figure(figures)
+        if latest is not None:
+            low, high = plain_int(latest["low"]), plain_int(latest["high"])
             rows.append(
                 (
                     day,
@@ -245,12 +272,14 @@ def differing_interpretations(claims, source_a, source_b):
 # --- checking claims against the record -------------------------------------------------
 
 
-def check_claims(claims, tables, sources):
+def check_claims(claims, tables, sources, actors=None):
     """Compare every claim that links to a curated row with that row.
 
     ``tables`` maps table name (force_size, pledges, events) to its DataFrame. Returns one row
-    per claim with a link: ``verdict`` (agrees / conflicts / cannot be checked) and ``reason``.
+    per claim with a link: ``verdict`` (agrees / conflicts / cannot be checked) and ``reason``,
+    a sentence for readers (labels and names, never codes; ``actors`` gives the names).
     """
+    names = actors.set_index("actor_id")["name"].to_dict() if actors is not None else {}
     published = sources.set_index("source_id")["published"]
     records = {table: frame.set_index(frame.columns[0]) for table, frame in tables.items()}
     rows = []
@@ -263,10 +292,10 @@ def check_claims(claims, tables, sources):
             if row_id not in record.index:
                 verdict, reason = (
                     "cannot be checked",
-                    f"the linked {table} row {row_id} is not in the record on this date",
+                    f"the {label('table', table)} it refers to is not in the record on this date",
                 )
             else:
-                verdict, reason = check_claim(claim, record.loc[row_id], published.get(claim.source_id))
+                verdict, reason = check_claim(claim, record.loc[row_id], published.get(claim.source_id), names)
             rows.append(
                 {
                     "claim_id": claim.claim_id,
@@ -283,7 +312,7 @@ def check_claims(claims, tables, sources):
     return pd.DataFrame(rows, columns=columns)
 
 
-def check_claim(claim, record, published=None):
+def check_claim(claim, record, published=None, names=None):
     """Verdict and reason for one claim against one curated row (a Series)."""
     if record["source_id"] == claim.source_id:
         return "cannot be checked", "the record's only source for this row is the same text"
@@ -297,24 +326,29 @@ def check_claim(claim, record, published=None):
     if not findings and "title" in record and pd.notna(published):
         findings.append(_check_before(record, published))
     if not findings:
-        return "cannot be checked", f"the text states no number, date or status to compare. Record: {_describe(record)}"
+        return (
+            "cannot be checked",
+            f"the text states no number, date or status to compare. Record: {_describe(record, names)}",
+        )
     verdict = "conflicts" if any(v == "conflicts" for v, _ in findings) else "agrees"
-    return verdict, "; ".join(phrase for _, phrase in findings) + f". Record: {_describe(record)}"
+    return verdict, "; ".join(phrase for _, phrase in findings) + f". Record: {_describe(record, names)}"
 
 
-def _describe(record):
-    when = f"{record['date']:%-d %b %Y} ({record['date_precision']})"
+def _describe(record, names=None):
+    when = f"{record['date']:%-d %b %Y} ({label('date_precision', record['date_precision'])})"
     if "low" in record:
-        figure = figure_label(_plain(record["low"]), _plain(record["high"]), record["bound"])
+        figure = figure_label(plain_int(record["low"]), plain_int(record["high"]), record["bound"])
         return f"{figure} troops, put forward by {record['put_forward_by']}, {when}"
     if "status" in record:
-        return f"{record['actor_id']} {record['contribution']}: {record['status']}, {when}"
+        who = (names or {}).get(record["actor_id"], label("actor", record["actor_id"]))
+        what = label("contribution", record["contribution"]).lower()
+        return f"{who}, {what}: {label('status', record['status']).lower()}, {when}"
     return f"{record['title']}, {when}"
 
 
 def _check_value(value, record):
     if "low" in record:
-        low, high = _plain(record["low"]), _plain(record["high"])
+        low, high = plain_int(record["low"]), plain_int(record["high"])
         inside = (low is None or value >= low) and (high is None or value <= high)
         return (
             "agrees" if inside else "conflicts"
@@ -336,15 +370,70 @@ def _check_date(stated, precision, record):
         same = abs((actual - stated).days) <= max(DATE_TOLERANCE_DAYS.get(p, 0) for p in precisions)
     days = abs((actual - stated).days)
     gap = "" if same else f", {days} day{'s' if days != 1 else ''} from the record's date"
-    return ("agrees" if same else "conflicts"), f"the text dates it {stated:%-d %b %Y} ({precision}){gap}"
+    return (
+        "agrees" if same else "conflicts"
+    ), f"the text dates it {stated:%-d %b %Y} ({label('date_precision', precision)}){gap}"
 
 
 def _check_status(stated, record):
     same = str(stated) == str(record["status"])
-    return ("agrees" if same else "conflicts"), f"the text presents it as {stated}"
+    return ("agrees" if same else "conflicts"), f"the text presents it as {label('status', stated).lower()}"
 
 
 def _check_before(record, published):
     before = record["date"] <= published
     relation = "is dated on or before" if before else "is dated after"
     return ("agrees" if before else "conflicts"), f"the event {relation} the text ({published:%-d %b %Y})"
+
+
+# --- sources, corrections and how current the record is ----------------------------------
+
+
+def with_sources(frame, sources):
+    """``frame`` with its source's publisher, address, kind of outlet and whom it relays.
+
+    Every figure and quote on a page is credited and linked from these columns.
+    """
+    table = sources.set_index("source_id")
+    columns = {"publisher": "publisher", "url": "url", "outlet_type": "outlet_type", "relays": "relays"}
+    extra = {
+        name: frame["source_id"].map(table[column]).astype("string" if column != "outlet_type" else object)
+        for name, column in columns.items()
+        if column in table
+    }
+    return frame.assign(**extra)
+
+
+def corrections_for(corrections, table):
+    """The corrections to rows of ``table``, as {row_id: [correction rows, oldest first]}."""
+    picked = corrections[corrections["table"].astype(str) == table].sort_values(["date", "correction_id"])
+    found = {}
+    for row in picked.itertuples(index=False):
+        found.setdefault(row.row_id, []).append(row)
+    return found
+
+
+DATED_TABLES = {"force_size": "figure", "pledges": "pledge", "events": "event"}
+
+
+def latest_entries(frames):
+    """The latest dated row of the record and its latest source (as rows), from tables known on a date.
+
+    ``frames`` maps table names to tables already cut to ``as_of``. Returns
+    ``(table, row)`` for the latest dated entry (by date, then table order, then id) and the
+    latest-published source row; either is None in an empty record.
+    """
+    best = None
+    for table in DATED_TABLES:
+        frame = frames.get(table)
+        if frame is None or frame.empty:
+            continue
+        row = frame.sort_values(["date", frame.columns[0]]).iloc[-1]
+        if best is None or row["date"] > best[1]["date"]:
+            best = (table, row)
+    sources = frames.get("sources")
+    source = None
+    if sources is not None and sources["published"].notna().any():
+        dated = sources[sources["published"].notna()]
+        source = dated.sort_values(["published", "source_id"]).iloc[-1]
+    return best, source

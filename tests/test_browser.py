@@ -5,6 +5,8 @@ browser download does not work here. Without a browser the tests skip locally, b
 (where `CI` is set), so a missing browser can never pass for a green run.
 """
 
+import csv
+import json
 import os
 import re
 import shutil
@@ -14,9 +16,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.paths import PROJECT_ROOT
+from analysis.paths import DATA_DIR, PROJECT_ROOT
 
-from helpers import build, set_cell
+from helpers import build
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -31,6 +33,7 @@ LAUNCH_ARGS = [
     "--disable-sync",
 ]
 PAGES = ["overview", "force_size", "pledges", "perspectives"]
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
 @pytest.fixture(scope="module")
@@ -194,17 +197,279 @@ def test_no_serious_accessibility_violation(site, browser, name):
         assert serious == []
 
 
-def test_html_in_a_quote_is_shown_as_text_never_run(browser, data_copy, tmp_path):
-    payload = '<script>window.injected = true</script><img src=x onerror="window.injected = true">'
-    set_cell(data_copy, "force_size", "wsj_over_10k", "quote", "Plan:" + payload.replace(" ", "_"))
-    set_cell(data_copy, "events", "paris_summit", "title", payload)
-    out = tmp_path / "reports"
-    result = build(out, "--only", "force_size", "overview", env={"ANALYSIS_DATA_DIR": str(data_copy)})
+# --- text from data is text: payloads in every text field of every table ------------------
+
+PAYLOAD = (
+    "<img src=x onerror=window.__pwned=1> [click](javascript:window.__pwned=1) <script>window.__pwned=1</script> "
+    "<svg/onload=window.__pwned=1> =HYPERLINK(1) *emphasis* _under_"
+)
+NOT_TEXT = {"source_id", "seed_file", "url", "row_id", "table", "field"}  # ids, file names, addresses, references
+
+
+def text_fields(descriptor):
+    """Each table's free-text fields: strings with no allowed-values list and no id pattern."""
+    fields = {}
+    for resource in descriptor["resources"]:
+        schema = resource["schema"]
+        keys = set(np_list(schema.get("primaryKey", []))) | {
+            name for fk in schema.get("foreignKeys", []) for name in np_list(fk["fields"])
+        }
+        fields[resource["name"]] = [
+            f["name"]
+            for f in schema["fields"]
+            if f.get("type", "string") == "string"
+            and "enum" not in f.get("constraints", {})
+            and f["name"] not in keys | NOT_TEXT
+        ]
+    return fields
+
+
+def np_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def fill_with_payload(data_dir, seeds_dir):
+    """Put PAYLOAD into every text field of every row (and one correction); return the fields filled."""
+    descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    fields = text_fields(descriptor)
+    for table, names in fields.items():
+        path = data_dir / f"{table}.csv"
+        with open(path, newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+        header = rows[0]
+        for row in rows[1:]:
+            for name in names:
+                row[header.index(name)] = PAYLOAD
+        if table == "corrections":
+            row = dict.fromkeys(header, PAYLOAD)
+            row.update(correction_id="payload_fix", date="2025-09-06", table="pledges", row_id="cow_ground_troops")
+            row.update(field="quote", source_id="voz_macron_26_countries")
+            rows.append([row[name] for name in header])
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(rows)
+    for seed in seeds_dir.glob("*.txt"):  # quotes of the seed texts must be found in them
+        seed.write_text(seed.read_text(encoding="utf-8") + "\n" + PAYLOAD + "\n", encoding="utf-8")
+    return fields
+
+
+@pytest.fixture(scope="module")
+def payload_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("payload")
+    data, seeds = root / "data", root / "seeds"
+    shutil.copytree(DATA_DIR, data)
+    shutil.copytree(PROJECT_ROOT.parent / "shared" / "seeds", seeds)
+    fields = fill_with_payload(data, seeds)
+    result = build(root / "reports", env={"ANALYSIS_DATA_DIR": str(data), "ANALYSIS_SEEDS_DIR": str(seeds)})
     assert result.returncode == 0, result.stderr
-    for name in ("force_size", "overview"):
-        with Visit(browser, out / f"{name}.html") as visit:
+    return root / "reports", fields
+
+
+def test_every_text_field_gets_a_payload(payload_site):
+    _, fields = payload_site
+    assert {"quote", "note", "put_forward_by", "publisher", "title", "name", "paraphrase", "reason"} <= {
+        name for names in fields.values() for name in names
+    }
+    assert all(fields[table] for table in ("sources", "actors", "force_size", "pledges", "events", "claims"))
+
+
+@pytest.mark.parametrize("name", [*PAGES, "index"])
+def test_payloads_in_every_text_field_never_run(payload_site, browser, name):
+    out, _ = payload_site
+    with Visit(browser, out / f"{name}.html") as visit:
+        dialogs = []
+        visit.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        if name != "index":
             visit.wait_for_charts()
-            assert visit.page.evaluate("window.injected === undefined")
-            assert visit.page.locator("img[src=x]").count() == 0
-    with Visit(browser, out / "force_size.html") as page_text:
-        assert "<script>window.injected_=_true</script>" in page_text.page.inner_text("body")
+            for mark in visit.page.locator("figure.vega-chart svg.marks path").all()[:40]:  # tooltips render data
+                box = mark.bounding_box()
+                if box:
+                    visit.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        assert visit.page.evaluate("window.__pwned === undefined")
+        assert dialogs == []
+        assert visit.page.locator("img[src=x], svg[onload], a[href^='javascript:' i]").count() == 0
+        hrefs = visit.page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+        assert all(
+            h.startswith(("http://", "https://", "#", "data:text/csv", "index.html")) or h.endswith((".html", ".ipynb"))
+            for h in hrefs
+        ), hrefs
+        if name != "index":
+            assert "<img src=x onerror=window.__pwned=1>" in visit.page.inner_text("body")  # shown as text
+            assert visit.errors == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_payload_csv_downloads_cannot_run_formulas(payload_site, browser, name):
+    out, _ = payload_site
+    with Visit(browser, out / f"{name}.html") as visit:
+        visit.wait_for_charts()
+        links = visit.page.locator("a.chart-download")
+        for index in range(links.count()):
+            with visit.page.expect_download() as event:
+                links.nth(index).click()
+            with open(event.value.path(), newline="", encoding="utf-8") as handle:
+                cells = [cell for row in csv.reader(handle) for cell in row]
+            risky = [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r")) and not NUMBER.fullmatch(c)]
+            assert risky == []
+
+
+def test_a_correction_shows_on_its_row_and_in_what_changed(payload_site, browser):
+    out, _ = payload_site
+    with Visit(browser, out / "pledges.html") as visit:
+        row = visit.page.locator("#pledge-cow_ground_troops").first.locator("xpath=ancestor::tr")
+        assert "Correction, 6 Sep 2025" in row.inner_text()
+    with Visit(browser, out / "overview.html") as visit:
+        text = visit.page.inner_text("body")
+        assert "the record lists 1 correction; the latest, on 6 September 2025" in text
+        assert visit.page.locator("#correction-payload_fix").count() == 1
+
+
+# --- pages a reader trusts: at 1280 and 390 px, and in print ------------------------------
+
+WIDTHS = [1280, 390]
+CODE_WORDS = re.compile(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")  # snake_case: a code or a row id
+
+
+def visible_texts(page):
+    """Every visible text node's text (pages, tables and the charts' SVG), without the hidden menus."""
+    return page.evaluate(
+        """() => {
+        const out = [];
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+          const node = walker.currentNode, element = node.parentElement;
+          if (!node.textContent.trim() || !element || element.closest("script, style, details, #vg-tooltip-element"))
+            continue;
+          const box = element.getBoundingClientRect(), style = getComputedStyle(element);
+          if (box.width === 0 || box.height === 0 || style.visibility === "hidden" || style.opacity === "0") continue;
+          out.push(node.textContent.trim());
+        }
+        return out;
+      }"""
+    )
+
+
+def codes_and_ids():
+    """Every code (allowed values with an underscore) and every row id of the record."""
+    descriptor = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    found = set()
+    for resource in descriptor["resources"]:
+        for field in resource["schema"]["fields"]:
+            found |= {v for v in field.get("constraints", {}).get("enum", []) if "_" in v}
+        with open(DATA_DIR / resource["path"], newline="", encoding="utf-8") as handle:
+            found |= {row[0] for row in list(csv.reader(handle))[1:] if row}
+    return found
+
+
+@pytest.fixture(scope="module", params=WIDTHS, ids=lambda w: f"{w}px")
+def width(request):
+    return request.param
+
+
+def open_at(browser, path, width):
+    visit = Visit(browser, path)
+    visit.page.set_viewport_size({"width": width, "height": 900})
+    visit.page.reload()
+    visit.page.wait_for_load_state("load")
+    return visit
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_reader_sees_words_whole_text_and_sources(site, browser, width, name):
+    out, _ = site
+    ids = codes_and_ids()
+    with open_at(browser, out / f"{name}.html", width) as visit:
+        visit.wait_for_charts()
+        visit.page.wait_for_timeout(300)
+        texts = visible_texts(visit.page)
+        assert [t for t in texts if t.endswith(("…", "..."))] == []
+        shown = [word for t in texts for word in CODE_WORDS.findall(t) if word in ids]
+        assert shown == [], shown
+        clipped = visit.page.eval_on_selector_all(
+            ".reader-table td, .reader-table th",
+            "cells => cells.filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent.slice(0, 60))",
+        )
+        assert clipped == []
+        unlinked = visit.page.eval_on_selector_all(
+            "q.quote",
+            "quotes => quotes.filter(q => !(q.closest('p.said, td') || q.parentElement)"
+            ".querySelector('a[href^=\"http\"]')).map(q => q.textContent.slice(0, 60))",
+        )
+        assert unlinked == []
+        assert name == "overview" or visit.page.locator("q.quote").count() > 0  # the overview has charts only
+        overflow = visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        visit.page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_chart_text_is_readable_and_never_overlaps(site, browser, width, name):
+    out, _ = site
+    with open_at(browser, out / f"{name}.html", width) as visit:
+        visit.wait_for_charts()
+        visit.page.wait_for_timeout(300)
+        charts = visit.page.eval_on_selector_all(
+            "figure.vega-chart svg.marks",
+            """svgs => svgs.map(svg => {
+              const scale = svg.getBoundingClientRect().width / parseFloat(svg.getAttribute("width"));
+              const texts = [...svg.querySelectorAll("text")].filter(t => t.textContent.trim()
+                && getComputedStyle(t).opacity !== "0" && t.closest("[opacity='0']") === null
+                && parseFloat(t.getAttribute("opacity") ?? "1") > 0);
+              return texts.map(t => {
+                const b = t.getBoundingClientRect();
+                return {text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize) * scale,
+                        box: [b.left, b.top, b.right, b.bottom]};
+              });
+            })""",
+        )
+        assert charts
+        for texts in charts:
+            small = [(t["text"], round(t["size"], 1)) for t in texts if t["size"] < 10]
+            assert small == []
+            overlaps = [
+                (a["text"], b["text"])
+                for i, a in enumerate(texts)
+                for b in texts[i + 1 :]
+                if min(a["box"][2], b["box"][2]) - max(a["box"][0], b["box"][0]) > 1
+                and min(a["box"][3], b["box"][3]) - max(a["box"][1], b["box"][1]) > 1
+            ]
+            assert overlaps == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_print_keeps_every_table_column_and_drops_the_menus(site, browser, name):
+    out, _ = site
+    with Visit(browser, out / f"{name}.html") as visit:
+        visit.wait_for_charts()
+        visit.page.emulate_media(media="print")
+        visit.page.set_viewport_size({"width": 718, "height": 1000})  # A4 less 2 cm margins, at 96 dpi
+        columns = visit.page.eval_on_selector_all(
+            ".reader-table table",
+            """tables => tables.map(t => [...t.querySelectorAll("thead th")].map(th => {
+              const b = th.getBoundingClientRect();
+              return {width: b.width, right: b.right, shown: getComputedStyle(th).display !== "none"};
+            }))""",
+        )
+        assert columns or name == "overview"  # the overview shows a table only once there are corrections
+        assert all(columns)
+        for table in columns:
+            assert all(c["shown"] and c["width"] > 20 and c["right"] <= 718 + 1 for c in table), table
+        menus = visit.page.eval_on_selector_all(
+            "details, nav.report-toc", "els => els.filter(e => getComputedStyle(e).display !== 'none').length"
+        )
+        assert menus == 0
+        (PROJECT_ROOT / "test-output").mkdir(exist_ok=True)
+        pdf = visit.page.pdf(path=str(PROJECT_ROOT / "test-output" / f"{name}.pdf"), format="A4")
+        assert pdf.startswith(b"%PDF")
+
+
+def test_pages_link_to_the_index_and_to_each_other(site, browser):
+    out, _ = site
+    for name in PAGES:
+        with Visit(browser, out / f"{name}.html") as visit:
+            hrefs = set(visit.page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"))
+            assert {"index.html", *(f"{other}.html" for other in PAGES)} <= hrefs
+            anchors = visit.page.eval_on_selector_all("span.row-anchor", "spans => spans.map(s => s.id)")
+            assert len(anchors) == len(set(anchors))
+    with Visit(browser, out / "pledges.html") as visit:
+        assert visit.page.locator("#pledge-cow_ground_troops").count() == 1

@@ -9,6 +9,7 @@ import pytest
 from analysis import charts
 from analysis import transforms as t
 from analysis.data import load_table
+from analysis.labels import label
 
 
 @pytest.fixture(scope="module")
@@ -39,24 +40,50 @@ def _tooltip_fields(spec):
     }
 
 
-def test_force_size_chart_encodes_range_bound_and_quote(record):
-    spec = charts.force_size_chart(record["series"], scale="log").to_dict()
+def test_force_size_chart_draws_a_labelled_line_through_plans_and_commitments(record):
+    spec = charts.force_size_chart(record["series"], scale="log", actors=record["actors"]).to_dict()
     assert spec["title"]["text"] == "Proposed size of a European force for Ukraine"
     assert spec["title"]["subtitle"][0].startswith("Sources: ")
     assert "The Spectator" not in " ".join(spec["title"]["subtitle"])  # only the figures' own sources
     assert "LIGA.net" in " ".join(spec["title"]["subtitle"])
-    assert spec["description"].startswith("Chart of 16 dated figures")
-    points = _layers(spec)[1]
-    assert points["encoding"]["shape"]["field"] == "bound"
-    assert points["encoding"]["shape"]["scale"]["range"] == list(charts.BOUND_SHAPES.values())
-    assert points["encoding"]["y"]["scale"]["type"] == "log"
-    assert {"date", "label", "put_forward_by", "publisher", "quote"} <= _tooltip_fields(spec)
+    assert spec["description"].startswith(f"Chart of {len(record['series'])} dated figures")
+    rows = next(iter(spec["datasets"].values()))
+    on_line = [row for row in rows if row["on_line"]]
+    assert {row["kind"] for row in on_line} <= {"Plan", "Commitment"}
+    assert [row["figure_id"] for row in on_line] == list(t.followed_figures(record["series"])["figure_id"])
+    labelled = [row for row in rows if row["point_label"]]
+    assert all(row["point_label"].split("\n")[0] == row["label"] for row in labelled)
+    assert len({row["date"] for row in labelled}) == len(labelled)  # one label per day: none printed over another
+    line = next(layer for layer in _layers(spec) if layer["mark"]["type"] == "line")
+    assert line["mark"]["interpolate"] == "step-after"
+    assert line["encoding"]["y"]["scale"]["type"] == "log"
+    assert {"date", "label", "put_forward_by", "outlet", "quote"} <= _tooltip_fields(spec)
     assert _layers(spec)[0]["encoding"]["y2"]["field"] == "high"  # ranges drawn as bars
+
+
+def test_a_scale_that_cannot_work_is_a_parameter_error_in_the_python_api(record):
+    from analysis.errors import ParameterError
+
+    for draw in (charts.force_size_chart, charts.force_size_figure):
+        with pytest.raises(ParameterError, match="'scale': got 'logarithmic'; allowed: 'log' or 'linear'"):
+            draw(record["series"], scale="logarithmic")
+
+
+def test_static_figure_labels_do_not_overlap(record):
+    figure = charts.force_size_figure(record["series"], actors=record["actors"])
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    boxes = [text.get_window_extent(renderer) for text in figure.axes[0].texts]
+    assert len(boxes) >= 3
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), (a, b)
 
 
 def test_linear_scale_option(record):
     spec = charts.force_size_chart(record["series"], scale="linear").to_dict()
-    assert _layers(spec)[1]["encoding"]["y"]["scale"].get("type") in (None, "linear")
+    assert all(layer["encoding"]["y"]["scale"].get("type") in (None, "linear") for layer in _layers(spec))
 
 
 def test_same_status_same_colour_everywhere(record):
@@ -65,19 +92,22 @@ def test_same_status_same_colour_everywhere(record):
     timeline = charts.pledge_timeline_chart(record["pledges"], record["actors"], record["sources"]).to_dict()
     for spec in (matrix, timeline):
         scale = spec["encoding"]["color"]["scale"]
-        assert dict(zip(scale["domain"], scale["range"], strict=True)) == charts.STATUS_COLOURS
-        assert {"quote", "publisher", "status"} <= _tooltip_fields(spec)
+        expected = {label("status", code): colour for code, colour in charts.STATUS_COLOURS.items()}
+        assert dict(zip(scale["domain"], scale["range"], strict=True)) == expected
+        assert {"quote", "outlet", "status_label"} <= _tooltip_fields(spec)
         assert spec["title"]["text"] and spec["description"]
 
 
 def test_sources_keep_their_colour(record):
     stances = t.stance_by_topic(record["claims"], "spectator_morenets", "brookings_pifer")
     spec = charts.stance_chart(stances, record["sources"]).to_dict()
+    publishers = record["sources"].set_index("source_id")["publisher"]
+    expected = {publishers[source]: colour for source, colour in charts.SEED_COLOURS.items()}
     scale = spec["encoding"]["color"]["scale"]
-    assert dict(zip(scale["domain"], scale["range"], strict=True)) == charts.SEED_COLOURS
+    assert dict(zip(scale["domain"], scale["range"], strict=True)) == expected
     swapped = t.stance_by_topic(record["claims"], "brookings_pifer", "spectator_morenets")
     scale = charts.stance_chart(swapped, record["sources"]).to_dict()["encoding"]["color"]["scale"]
-    assert dict(zip(scale["domain"], scale["range"], strict=True)) == charts.SEED_COLOURS
+    assert dict(zip(scale["domain"], scale["range"], strict=True)) == expected
 
 
 def test_claim_check_chart_counts_verdicts(record):
@@ -85,7 +115,7 @@ def test_claim_check_chart_counts_verdicts(record):
     checks.loc[checks.index[0], "verdict"] = "conflicts"  # the real record has none since audit N13
     spec = charts.claim_check_chart(checks, record["sources"]).to_dict()
     assert spec["encoding"]["x"]["aggregate"] == "count"
-    assert "agrees" in spec["description"] and "conflicts" in spec["description"]
+    assert "Supported" in spec["description"] and "Contradicted" in spec["description"]
 
 
 def test_charts_survive_an_empty_record(record):
@@ -111,7 +141,7 @@ def test_report_output_is_offline_data_with_a_csv_download(record):
     chart = charts.force_size_chart(record["series"])
     bundle = charts.report_mimebundle(chart.to_dict())
     html = bundle["text/html"]
-    assert not re.search(r"https?://", html.split('href="data:')[0])
+    assert not re.search(r"<script[^>]* src=|<link[^>]* href=", html)  # nothing fetched
     spec = json.loads(re.search(r'<script type="application/json" class="vega-spec">(.*?)</script>', html).group(1))
     assert spec["usermeta"]["name"] == "force_size"
     csv_text = urllib.parse.unquote(re.search(r'href="data:text/csv;charset=utf-8,([^"]*)"', html).group(1))
@@ -125,3 +155,35 @@ def test_report_output_keeps_html_in_quotes_inert(record):
     series.loc[0, "quote"] = "<script>alert(1)</script>"
     html = charts.report_mimebundle(charts.force_size_chart(series).to_dict())["text/html"]
     assert "<script>alert" not in html
+
+
+def test_csv_download_neutralises_formulas_and_keeps_numbers_numeric(record):
+    series = record["series"].copy()
+    payloads = ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", "\tTAB", "\rCR"]
+    for row, payload in enumerate(payloads):
+        series.loc[row, "quote"] = payload
+    csv_text = charts.chart_csv(charts.force_size_chart(series).to_dict())
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(csv_text, newline="")))
+    for row, payload in zip(rows, payloads, strict=False):
+        assert row["quote"] == "'" + payload
+    assert rows[0]["low"] == "100000" and rows[0]["value"] == "125000"  # integers as integers, not 100000.0
+    assert all(row["url"].startswith("https://") for row in rows)  # each row carries its source's address
+    steps = t.step_changes(record["series"])
+    assert (steps["change_pct"] < 0).any()
+    assert charts.chart_csv({"data": {"values": [{"change": -70.0}, {"change": -2.5}]}}).splitlines()[1:] == [
+        "-70.0",
+        "-2.5",
+    ]  # negative numbers stay numbers: only text that starts like a formula is quoted
+
+
+def test_report_bundle_carries_a_png_that_is_the_same_on_every_run(record):
+    spec = charts.pledge_matrix_chart(t.latest_pledges(record["pledges"]), record["actors"], record["sources"])
+    first = charts.report_mimebundle(spec.to_dict())
+    second = charts.report_mimebundle(spec.to_dict())
+    import base64
+
+    assert base64.b64decode(first["image/png"]).startswith(b"\x89PNG")
+    assert first["image/png"] == second["image/png"]

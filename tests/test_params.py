@@ -32,8 +32,17 @@ def test_bad_values_name_the_parameter(notebook, values, name, allowed):
     assert f"parameter {name!r}" in str(caught.value) and allowed in str(caught.value)
 
 
-def test_any_two_sources_can_be_compared():
-    assert check_run_parameters("perspectives", {"source_a": "liga_wsj_10k", "source_b": "polskieradio_tusk"})
+def test_only_sources_with_coded_claims_can_be_compared():
+    assert check_run_parameters("perspectives", {"source_a": "brookings_pifer", "source_b": "spectator_morenets"})
+    with pytest.raises(ParameterError) as caught:
+        check_run_parameters("perspectives", {"source_a": "liga_wsj_10k"})
+    assert "one of: spectator_morenets, brookings_pifer" in str(caught.value)
+
+
+def test_an_actor_without_pledges_is_refused_listing_those_with_pledges():
+    with pytest.raises(ParameterError) as caught:
+        check_run_parameters("pledges", {"actor": "RUS"})  # in actors, but no pledge statement of its own
+    assert "None (all) or one of: COW, USA, GBR" in str(caught.value)
 
 
 def test_notebook_check_catches_injected_names_and_allows_re_running_cells():

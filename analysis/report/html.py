@@ -7,9 +7,9 @@ import re
 import time
 from importlib import metadata
 
+from analysis.csvfile import read_csv
 from analysis.files import write_atomic
-from analysis.paths import LIBRARY_CACHE, TEMPLATES_DIR
-from analysis.report.plan import params_text
+from analysis.paths import DATA_DIR, LIBRARY_CACHE, TEMPLATES_DIR
 
 _EXPORTER = None  # in a worker: a Future of its HTML exporter
 
@@ -64,7 +64,7 @@ def _page_resources(notebook, unit, facts):
     )
     run_facts = [
         ("As of", unit.parameters.get("as_of", "the latest data")),
-        ("Parameters", params_text(unit.parameters)),
+        ("Parameters", reader_params(unit.parameters)),
         ("Built", build_time()),
         *facts,
     ]
@@ -74,6 +74,27 @@ def _page_resources(notebook, unit, facts):
         "report_css": (TEMPLATES_DIR / "report" / "report.css").read_text(encoding="utf-8"),
         "vega_bundle": vega_bundle() if has_charts else "",
     }
+
+
+def reader_params(parameters):
+    """The run's parameters as a reader knows their values: names and labels, not ids."""
+    from analysis.labels import label
+
+    shown = {}
+    for name, value in sorted(parameters.items()):
+        if name.startswith("source_") and isinstance(value, str):
+            value = _row_value("sources", "source_id", value, "publisher")
+        elif name == "actor" and isinstance(value, str):
+            value = _row_value("actors", "actor_id", value, "name")
+        elif name == "contribution" and isinstance(value, str):
+            value = label("contribution", value)
+        shown[name.replace("_", " ")] = value
+    return ", ".join(f"{name}: {value}" for name, value in shown.items()) or "defaults"
+
+
+def _row_value(table, key, value, column):
+    rows = read_csv(DATA_DIR / f"{table}.csv").records()
+    return next((row[column] for row in rows if row[key] == value), value)
 
 
 def build_time():
@@ -94,7 +115,13 @@ def add_table_of_contents(page):
         f'<nav class="report-toc" aria-label="Contents"><h2 class="report-toc-title">Contents</h2><ol>{items}'
         "</ol></nav>"
     )
-    return page.replace("<main>", "<main>\n" + nav, 1) if entries else page
+    if not entries:
+        return page
+    headline = re.search(r'<section[^>]*class="headline"', page)
+    if headline:  # the headline comes first; the contents follow it
+        end = page.index("</section>", headline.start()) + len("</section>")
+        return page[:end] + "\n" + nav + page[end:]
+    return page.replace("<main>", "<main>\n" + nav, 1)
 
 
 def notebook_title(notebook):

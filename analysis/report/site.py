@@ -8,9 +8,8 @@ import yaml
 
 from analysis.hashing import content_hash
 from analysis.paths import DATA_DIR, PROJECT_ROOT, TABLES, TEMPLATES_DIR
-from analysis.report.html import notebook_heading
+from analysis.report.html import build_time, notebook_heading, reader_params
 from analysis.report.outfolder import in_published_order
-from analysis.report.plan import params_text
 
 
 def place_pages(pages, cache, staging):
@@ -115,11 +114,23 @@ def write_index(staging, pages, cache, data_hash, versions, counts, out, kept=()
         "reports": reports,
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    page = render_index(reports, data_hash, versions, counts, changes, since)
+    page = render_index(reports, data_hash, versions, counts, changes, since, record_currency())
     (staging / "index.html").write_text(page, encoding="utf-8")
 
 
-def render_index(reports, data_hash, versions, counts, changes, since):
+def record_currency():
+    """How current the published record is: its latest dated entry and latest source, and the build time."""
+    from analysis.data import load_table
+    from analysis.story import currency_facts
+    from analysis.text import safe_url
+
+    names = ("sources", "actors", "force_size", "pledges", "events")
+    facts = currency_facts({name: load_table(name) for name in names})
+    facts["source_url"] = safe_url(facts.get("source_url"))
+    return {**facts, "built": build_time()}
+
+
+def render_index(reports, data_hash, versions, counts, changes, since, currency=None):
     """A plain, script-free page listing the run's reports (and snapshots) and what changed in the data."""
     import jinja2
 
@@ -128,7 +139,7 @@ def render_index(reports, data_hash, versions, counts, changes, since):
     )
     latest = {}
     for report in reports:  # one entry per report, from its latest snapshot
-        latest[report["name"]] = {**report, "parameters_text": params_text(report["parameters"])}
+        latest[report["name"]] = {**report, "parameters_text": reader_params(report["parameters"])}
     snapshots = {}
     for report in reports:
         if report["snapshot"]:
@@ -145,4 +156,9 @@ def render_index(reports, data_hash, versions, counts, changes, since):
         changes=changes,
         since=since,
         citation=citation(),
+        currency=currency or {},
+        table_names={
+            "force_size": "force sizes",
+            **{t: t for t in ("sources", "actors", "pledges", "events", "claims")},
+        },
     )
