@@ -78,6 +78,9 @@ class ReaderTable:
     def __len__(self):
         return self.rows
 
+    def __repr__(self):  # the plain-text output of a notebook cell: no memory address, same on every run
+        return f"<table of {self.rows} rows>"
+
     def _repr_html_(self):
         page = self.gt.as_raw_html()
         headers = dict(re.findall(r'<th [^>]*id="([^"]+)">(.*?)</th>', page))
