@@ -110,6 +110,8 @@ def row_words(data_dir=None):
         for name in ("sources", "actors", "force_size", "pledges", "events", "claims")
     }
     actors, words = tables["actors"], {}
+    for row in actors.itertuples():
+        words[row.actor_id] = str(row.name)
     for row in tables["sources"].itertuples():
         words[row.source_id] = str(row.publisher)
     for row in tables["force_size"].itertuples():
@@ -133,6 +135,20 @@ def prose(text):
         return ""
     words = row_words()
     return _ROW_ID.sub(lambda m: html_text(words.get(m[0]) or code_words(m[0])), html_text(text))
+
+
+def value_words(field, value):
+    """A corrected value as HTML in words: a row id or actor id by what it names, a code by
+    its label in ``field``, free text with the ids inside it replaced (see prose)."""
+    from analysis.labels import LABELS
+
+    if not isinstance(value, str) or not value:
+        return ""
+    if value in row_words():
+        return html_text(row_words()[value])
+    if value in LABELS.get(field, {}):
+        return html_text(label(field, value))
+    return prose(value)
 
 
 def code_words(code):
@@ -188,8 +204,8 @@ def correction_line(correction):
     return (
         f'<span class="correction"><strong>Correction, {date_cell(correction.date)}:</strong> the '
         f"{html_text(label('field', correction.field).lower())} was given as "
-        f"“{html_text(correction.old_value)}”; it is "
-        f"“{html_text(correction.new_value)}”. {prose(correction.reason)}</span>"
+        f"“{value_words(correction.field, correction.old_value)}”; it is "
+        f"“{value_words(correction.field, correction.new_value)}”. {prose(correction.reason)}</span>"
     )
 
 
@@ -353,8 +369,8 @@ def corrections_table(corrections, sources, table_id="corrections"):
         [
             ("Date", lambda r: date_cell(r["date"])),
             ("What", lambda r: html_text(f"{label('table', r['table']).capitalize()}: {label('field', r['field'])}")),
-            ("Was", lambda r: html_text(r["old_value"])),
-            ("Now", lambda r: html_text(r["new_value"])),
+            ("Was", lambda r: value_words(r["field"], r["old_value"])),
+            ("Now", lambda r: value_words(r["field"], r["new_value"])),
             ("Why", lambda r: prose(r["reason"])),
             ("Source", lambda r: credit(r, escape=html_text) if isinstance(r.get("publisher"), str) else ""),
         ],

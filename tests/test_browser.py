@@ -14,8 +14,10 @@ import urllib.parse
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
+from analysis.data import load_table
 from analysis.paths import DATA_DIR, PROJECT_ROOT
 
 from helpers import build
@@ -264,6 +266,7 @@ def payload_site(tmp_path_factory):
     return root / "reports", fields
 
 
+@pytest.mark.needs_shared  # the payload site copies the seed texts
 def test_every_text_field_gets_a_payload(payload_site):
     _, fields = payload_site
     assert {"quote", "note", "put_forward_by", "publisher", "title", "name", "paraphrase", "reason"} <= {
@@ -272,6 +275,7 @@ def test_every_text_field_gets_a_payload(payload_site):
     assert all(fields[table] for table in ("sources", "actors", "force_size", "pledges", "events", "claims"))
 
 
+@pytest.mark.needs_shared  # the payload site copies the seed texts
 @pytest.mark.parametrize("name", [*PAGES, "index"])
 def test_payloads_in_every_text_field_never_run(payload_site, browser, name):
     out, _ = payload_site
@@ -297,6 +301,7 @@ def test_payloads_in_every_text_field_never_run(payload_site, browser, name):
             assert visit.errors == []
 
 
+@pytest.mark.needs_shared  # the payload site copies the seed texts
 @pytest.mark.parametrize("name", PAGES)
 def test_payload_csv_downloads_cannot_run_formulas(payload_site, browser, name):
     out, _ = payload_site
@@ -312,6 +317,7 @@ def test_payload_csv_downloads_cannot_run_formulas(payload_site, browser, name):
             assert risky == []
 
 
+@pytest.mark.needs_shared  # the payload site copies the seed texts
 def test_a_correction_shows_on_its_row_and_in_what_changed(payload_site, browser):
     out, _ = payload_site
     with Visit(browser, out / "pledges.html") as visit:
@@ -319,7 +325,9 @@ def test_a_correction_shows_on_its_row_and_in_what_changed(payload_site, browser
         assert "Correction, 6 Sep 2025" in row.inner_text()
     with Visit(browser, out / "overview.html") as visit:
         text = visit.page.inner_text("body")
-        assert "the record lists 1 correction; the latest, on 6 September 2025" in text
+        corrections = load_table("corrections")  # the payload site holds these and one more, dated 6 Sep 2025
+        latest = max(corrections["date"].max(), pd.Timestamp("2025-09-06"))
+        assert f"the record lists {len(corrections) + 1} corrections; the latest, on {latest:%-d %B %Y}" in text
         assert visit.page.locator("#correction-payload_fix").count() == 1
 
 

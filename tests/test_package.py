@@ -76,8 +76,14 @@ def test_the_cycle_finder_finds_a_cycle():
 def test_a_wheel_carries_what_a_report_needs_and_runs_one(tmp_path):
     """Build the wheel, install it into an empty environment and run a report from it, in a
     folder that holds only the project's data, notebooks and citation (no source checkout)."""
+    source = tmp_path / "source"  # a clean copy: no build/ folder left by an earlier build can leak into the wheel
+    shutil.copytree(
+        PROJECT_ROOT,
+        source,
+        ignore=shutil.ignore_patterns(".git", ".venv*", "build", "reports", ".*cache*", "test-output", "*.egg-info"),
+    )
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(PROJECT_ROOT), "-w", str(tmp_path / "dist")],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(source), "-w", str(tmp_path / "dist")],
         check=True,
         capture_output=True,
     )

@@ -21,7 +21,16 @@ from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT, TEMPLATES_DIR, seeds_dir
 CACHE_NAME = ".report-cache"
 
 
-PACKAGES = ("pandas", "altair", "matplotlib", "frictionless", "papermill", "nbconvert", "vl-convert-python")
+PACKAGES = (
+    "pandas",
+    "altair",
+    "matplotlib",
+    "frictionless",
+    "papermill",
+    "nbconvert",
+    "vl-convert-python",
+    "great-tables",
+)
 
 
 def code_version():
