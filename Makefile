@@ -30,8 +30,8 @@ test-fast: lint ## The edit loop: unit and data tests only (no kernels, no brows
 	$(PY) -m pytest -m "not slow" tests analysis
 
 lint: $(VENV)/.installed
-	$(PY) -m ruff check analysis tests benchmarks
-	$(PY) -m ruff format --check analysis tests benchmarks
+	$(PY) -m ruff check analysis tests benchmarks notebooks
+	$(PY) -m ruff format --check analysis tests benchmarks notebooks
 
 report: $(VENV)/.installed ## Run every notebook and publish HTML in reports/ (AS_OF=YYYY-MM-DD to look back)
 	$(PY) -m analysis report $(if $(AS_OF),--as-of $(AS_OF))

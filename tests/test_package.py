@@ -89,7 +89,7 @@ def test_a_wheel_carries_what_a_report_needs_and_runs_one(tmp_path):
     )
     wheel = next((tmp_path / "dist").glob("analysis-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
-        assert "analysis/templates/report/index.html.j2" in archive.namelist()
+        assert {"analysis/templates/report/index.html.j2", "analysis/report/run.py"} <= set(archive.namelist())
     environment = tmp_path / "env"
     subprocess.run([sys.executable, "-m", "venv", str(environment)], check=True)
     python = environment / "bin" / "python"
