@@ -23,6 +23,13 @@ def main(argv=None):
     report.add_argument("--every", help="interval of --as-of-range: week or month (default month)")
     report.add_argument("--scheduler", metavar="ADDRESS", help="send the notebooks to a dask.distributed scheduler")
     report.add_argument(
+        "--isolation",
+        choices=["warm", "fresh"],
+        default="warm",
+        help="warm (default): each worker lends one kernel, its imports done ahead, reset and checked, "
+        "to each notebook; fresh: a new kernel for every notebook, as papermill runs them",
+    )
+    report.add_argument(
         "--prune", action="store_true", help="remove published reports this run does not build (default: keep them)"
     )
     args = parser.parse_args(argv)
@@ -73,6 +80,7 @@ def _run(args):
             every=args.every,
             scheduler=args.scheduler,
             prune=args.prune,
+            isolation=args.isolation,
         )
     except ReportError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -7,7 +7,6 @@ description for screen readers on every chart.
 """
 
 import io
-import itertools
 import json
 import os
 import textwrap
@@ -16,6 +15,7 @@ import urllib.parse
 import altair as alt
 import pandas as pd
 
+from analysis.hashing import content_hash
 from analysis.labels import label
 from analysis.params import check_value
 from analysis.paths import REPORT_MODE_VARIABLE
@@ -587,28 +587,26 @@ def claim_check_chart(checks, sources):
 
 # --- display in reports -----------------------------------------------------------------
 
-_chart_numbers = itertools.count(1)
-
 
 def report_mimebundle(spec, **_):
     """Altair renderer for reports: each chart as inert data that the page renders offline.
 
     The page template inlines the Vega libraries once and draws every ``figure.vega-chart``.
-    Here each chart gets a counter-based id (the same on every run), its sources and
+    Here each chart gets an id made from its content (the same on every run), its sources and
     description as a visible caption (text that wraps on a phone, where the chart's own
     subtitle would not), and a link that downloads the data behind it as CSV from the page
     itself. The bundle also carries the chart as a PNG, so an executed notebook shows it in
     JupyterLab, on GitHub or nbviewer, where the page's script does not run. No script is
     fetched and no CDN address is written.
     """
-    number = next(_chart_numbers)
     spec = {key: value for key, value in spec.items() if key != "$schema"}
+    data = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("<", "\\u003c")
+    number = content_hash(data)  # from the chart itself: no counter that a reused kernel would carry on
     name = spec.get("usermeta", {}).get("name", f"chart-{number}")
     title = spec.get("title", {})
     subtitle = title.get("subtitle", []) if isinstance(title, dict) else []
     sources = " ".join(subtitle if isinstance(subtitle, list) else [subtitle])
     description = html_text(spec.get("description", ""))
-    data = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("<", "\\u003c")
     body = (
         f'<figure class="vega-chart" id="chart-{number}">'
         '<div class="vega-view"></div>'

@@ -4,6 +4,8 @@ import fcntl
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -164,3 +166,40 @@ def test_data_changes_are_counted_per_table():
         "events": {"added": 0, "removed": 1, "changed": 0},
         "pledges": {"added": 1, "removed": 0, "changed": 1},
     }
+
+
+def read_terminal(primary):
+    """Everything written to a pseudo-terminal whose other end is closed."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # EIO: the writer is gone and the buffer is empty
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(primary)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_a_terminal_gets_a_progress_bar_and_a_log_gets_one_line_per_report(tmp_path):
+    primary, secondary = os.openpty()
+    command = [sys.executable, "-m", "analysis", "report", "--only", "pledges", "--out", str(tmp_path / "r")]
+    on_terminal = subprocess.run(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=secondary, text=True)
+    os.close(secondary)
+    terminal = read_terminal(primary)
+    assert on_terminal.returncode == 0, terminal
+    assert "1/1 reports" in terminal and "left" in terminal
+    assert re.search(r"^  pledges +ok in \d+\.\d s", on_terminal.stdout, re.MULTILINE)
+
+    in_a_log = subprocess.run([*command, "--force"], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert in_a_log.returncode == 0, in_a_log.stderr
+    assert "reports," not in in_a_log.stderr and "\r" not in in_a_log.stderr
+    assert re.search(r"^  pledges +ok in \d+\.\d s", in_a_log.stdout, re.MULTILINE)
+
+
+def test_isolation_is_checked_before_anything_runs(tmp_path):
+    with pytest.raises(ParameterError, match="isolation.*warm or fresh"):
+        report.build_reports(out=tmp_path / "r", isolation="shared")
+    assert not (tmp_path / "r").exists()

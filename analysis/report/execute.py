@@ -1,7 +1,10 @@
 """Running units: papermill in worker processes (a local pool) or on a dask.distributed cluster.
 
 A worker imports papermill once and starts loading the HTML templates while its first kernel
-runs. Local workers come from a fork server and end with the run, however it ends.
+runs. With ``isolation="warm"`` (the default) it keeps one kernel with the notebooks' imports
+done and lends it clean to each unit (:mod:`analysis.report.kernels`); with ``"fresh"`` every
+unit gets a kernel of its own, as papermill does by default. Local workers come from a fork
+server and end with the run, however it ends.
 """
 
 import concurrent.futures
@@ -9,7 +12,9 @@ import dataclasses
 import multiprocessing
 import os
 import select
+import shutil
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -22,6 +27,11 @@ _READY = False  # in a worker: papermill imported and the exporter loading
 
 # A cell that runs longer than this fails its report instead of holding the run (and its lock) forever.
 CELL_TIMEOUT_SECONDS = 600
+KERNEL_NAME = "python3"  # the notebooks' kernel, which a warm worker starts ahead
+ISOLATIONS = {
+    "warm": "one kernel per worker, imports done ahead, reset and checked between notebooks",
+    "fresh": "a new kernel for every notebook, as papermill runs them",
+}
 
 
 @dataclasses.dataclass
@@ -32,7 +42,7 @@ class Outcome:
     message: str = ""
 
 
-def worker_setup(validated_version):
+def worker_setup(validated_version, isolation="warm"):
     """Prepares a worker (a local process, or a Dask worker) to run units: environment and exporter.
 
     Kernels inherit the environment: report-mode charts, and the data version this run has
@@ -43,6 +53,10 @@ def worker_setup(validated_version):
     global _READY
     os.environ[REPORT_MODE_VARIABLE] = "1"
     os.environ[VALIDATED_DATA_VARIABLE] = validated_version
+    if isolation == "warm":
+        from analysis.report.kernels import register_engine
+
+        register_engine(tuple(sorted(os.environ.items())))  # kernels started for another run are not lent
     if _READY:
         return
     if threading.current_thread() is threading.main_thread():
@@ -53,15 +67,20 @@ def worker_setup(validated_version):
     _READY = True
 
 
-def local_worker_setup(validated_version, run_pid):
+def local_worker_setup(validated_version, run_pid, isolation="warm"):
     """A local worker ends as soon as the run that started it ends, however the run ends.
 
     So a run killed with SIGKILL (or by the out-of-memory killer) leaves no worker behind;
     the worker's kernels see their parent gone and exit too (ipykernel's parent poller).
+    A warm worker starts its kernel here, while the run validates the data.
     """
     exit_with(run_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the run stops them
-    worker_setup(validated_version)
+    worker_setup(validated_version, isolation)
+    if isolation == "warm":
+        from analysis.report.kernels import prepare
+
+        prepare(KERNEL_NAME, tuple(sorted(os.environ.items())))
 
 
 def exit_with(pid):
@@ -79,9 +98,9 @@ def warm():
     """A no-op task: submitting one per worker starts the workers early."""
 
 
-def run_unit(unit, folder, facts, validated_version):
+def run_unit(unit, folder, facts, validated_version, isolation="warm"):
     """Execute one unit into ``folder`` (notebook, then HTML). Returns (seconds, error or '')."""
-    worker_setup(validated_version)
+    worker_setup(validated_version, isolation)
     import nbformat
     import papermill
 
@@ -94,6 +113,7 @@ def run_unit(unit, folder, facts, validated_version):
             str(NOTEBOOKS_DIR / f"{unit.notebook}.ipynb"),
             str(executed),
             parameters=unit.parameters,
+            engine_name="warm" if isolation == "warm" else None,
             cwd=str(NOTEBOOKS_DIR),
             progress_bar=False,
             log_output=False,
@@ -120,15 +140,18 @@ def run_unit(unit, folder, facts, validated_version):
 def stable_notebook(notebook, unit):
     """Drop what differs between identical runs (timings, paths), keep the parameters."""
     notebook.metadata["papermill"] = {"parameters": unit.parameters}
-    for cell in notebook.cells:
-        if "injected-parameters" in cell.metadata.get("tags", []):
+    for index, cell in enumerate(notebook.cells):
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags:
             cell.id = "injected-parameters"  # papermill gives it a random id
+        elif "papermill-error-cell-tag" in tags:
+            cell.id = f"papermill-error-{index}"  # so do the cells that point at a failure
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
     return notebook
 
 
-def start_workers(scheduler, count, data_hash):
+def start_workers(scheduler, count, data_hash, isolation="warm"):
     """Local worker processes (warmed at once), or a dask.distributed cluster's executor."""
     if scheduler:
         from distributed import Client
@@ -143,7 +166,7 @@ def start_workers(scheduler, count, data_hash):
         max_workers=count,
         mp_context=multiprocessing.get_context("forkserver"),
         initializer=local_worker_setup,
-        initargs=(data_hash, os.getpid()),
+        initargs=(data_hash, os.getpid(), isolation),
     )
     for _ in range(count):
         pool.submit(warm)
@@ -175,15 +198,35 @@ def stop_workers(executor):
 
 
 def collect(futures, units, log):
-    """Each unit's outcome as it finishes, with a progress line."""
+    """Each unit's outcome as it finishes, with a line per unit; on a terminal, a progress bar too.
+
+    The bar (tqdm, on standard error) estimates the time left from the units done so far; a
+    log file gets only the lines.
+    """
+    from tqdm import tqdm
+
     outcomes = {}
-    for future in concurrent.futures.as_completed(futures):
-        key = futures[future]
-        unit = units[key]
-        seconds, error = future.result()
-        outcomes[key] = Outcome(unit, seconds, "failed" if error else "ok", error)
-        log(
-            f"  {unit.name:<14} {'FAILED' if error else 'ok'} in {seconds:.1f} s ({params_text(unit.parameters)})"
-            + (f": {error}" if error else "")
-        )
+    size = shutil.get_terminal_size()  # a terminal that reports no size (0 x 0) would hide the bar: 80 x 24
+    bar = tqdm(
+        total=len(futures),
+        file=sys.stderr,
+        disable=not sys.stderr.isatty(),
+        leave=False,
+        ncols=size.columns,
+        nrows=size.lines,
+        bar_format="{percentage:3.0f}% |{bar}| {n_fmt}/{total_fmt} reports, {elapsed} so far, about {remaining} left",
+    )
+    with bar:
+        for future in concurrent.futures.as_completed(futures):
+            key = futures[future]
+            unit = units[key]
+            seconds, error = future.result()
+            outcomes[key] = Outcome(unit, seconds, "failed" if error else "ok", error)
+            result = "FAILED" if error else "ok"
+            with bar.external_write_mode():
+                log(
+                    f"  {unit.name:<14} {result} in {seconds:.1f} s ({params_text(unit.parameters)})"
+                    + (f": {error}" if error else "")
+                )
+            bar.update()
     return outcomes

@@ -21,7 +21,7 @@ from analysis.report.cache import (
     store,
     validate_once,
 )
-from analysis.report.execute import Outcome, close_workers, collect, run_unit, start_workers, stop_workers
+from analysis.report.execute import ISOLATIONS, Outcome, close_workers, collect, run_unit, start_workers, stop_workers
 from analysis.report.outfolder import UnsafeOutputError, check_output_folder, copy_kept, kept_reports, write_marker
 from analysis.report.plan import check_environment, load_plan, params_text, plan_pages, snapshot_request
 from analysis.report.publish import output_lock, publish, recover_interrupted_publish
@@ -46,6 +46,7 @@ def build_reports(
     every=None,
     scheduler=None,
     prune=False,
+    isolation="warm",
 ):
     """Run the plan and publish it to ``out``. Returns the list of Outcomes.
 
@@ -55,8 +56,10 @@ def build_reports(
     ``as_of_range`` ("START:END") with ``every`` (week or month) builds one report set per
     date (the parameters file may give them as ``snapshots: {range: ..., every: ...}``).
     ``scheduler`` sends the units to a dask.distributed cluster instead of local processes.
-    Raises ParameterError before anything runs, DataError for a broken table, ReportError if
-    a unit fails or another run holds the output folder.
+    ``isolation`` is "warm" (a worker lends one kernel, reset and checked, to each notebook) or
+    "fresh" (a new kernel for every notebook). Raises ParameterError before anything runs,
+    DataError for a broken table, ReportError if a unit fails or another run holds the output
+    folder.
     """
     if as_of is not None:
         parse_iso_date(as_of)
@@ -66,6 +69,8 @@ def build_reports(
         raise ParameterError("as_of", as_of, "no value together with --as-of-range")
     dates = snapshot_dates(as_of_range, every) if as_of_range is not None else None
     units = load_plan(plan_file, only, as_of)
+    if isolation not in ISOLATIONS:
+        raise ParameterError("isolation", isolation, " or ".join(ISOLATIONS))
     if jobs is not None and jobs < 1:
         raise ParameterError("jobs", jobs, "a whole number of at least 1")
     check_environment()
@@ -79,7 +84,7 @@ def build_reports(
         out.parent.mkdir(parents=True, exist_ok=True)
         with output_lock(out):
             recover_interrupted_publish(out)
-            settings = RunSettings(out, jobs or os.cpu_count() or 1, force, log, dates, scheduler, prune)
+            settings = RunSettings(out, jobs or os.cpu_count() or 1, force, log, dates, scheduler, prune, isolation)
             return _build(units, settings)
     except OSError as error:  # a read-only or full disk, a folder that vanished: say where and why
         where = shown_path(error.filename) if error.filename else shown_path(out.parent)
@@ -102,6 +107,7 @@ class RunSettings:
     dates: list | None = None  # snapshot dates; None: one report set as of each unit's as_of
     scheduler: str | None = None  # a dask.distributed address; None: local processes
     prune: bool = False
+    isolation: str = "warm"  # see analysis.report.execute.ISOLATIONS
 
     @property
     def cache(self) -> Path:
@@ -166,11 +172,18 @@ def _execute(todo, runs, facts, data_hash, settings, staging, validate):
     """
     out = settings.out
     try:
-        executor = start_workers(settings.scheduler, min(settings.jobs, len(todo)), data_hash) if todo else None
+        executor = (
+            start_workers(settings.scheduler, min(settings.jobs, len(todo)), data_hash, settings.isolation)
+            if todo
+            else None
+        )
     except Exception as error:  # e.g. no dask installed, or the scheduler cannot be reached
         shutil.rmtree(staging, ignore_errors=True)
         raise ReportError(f"could not start the workers ({type(error).__name__}: {error}); nothing was run") from None
-    futures = {executor.submit(run_unit, unit, runs / key, facts(key), data_hash): key for key, unit in todo.items()}
+    futures = {
+        executor.submit(run_unit, unit, runs / key, facts(key), data_hash, settings.isolation): key
+        for key, unit in todo.items()
+    }
     try:
         counts = validate()
     except BaseException:

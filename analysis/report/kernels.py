@@ -1,0 +1,187 @@
+"""Warm kernels: each worker keeps a started kernel with the notebooks' imports done, and lends it
+clean to one unit at a time.
+
+A fresh kernel per notebook pays a kernel start and the libraries' imports (together over a
+second) on every unit: in a weekly backfill that is most of the work. Here a worker starts a
+kernel once, imports what the notebooks import, and before each unit resets it to what a fresh
+kernel holds after those imports: an empty namespace, execution count 1, no open figures.
+
+After each unit the kernel's library state (see :mod:`analysis.report.kernelstate`) is compared
+with its state right after the warm-up. A kernel whose unit failed or timed out, or that the
+unit left different, is shut down; the next unit gets a new one. So a unit sees what it would
+see in a fresh kernel, and the pages come out the same bytes (tests/test_isolation.py).
+
+The hook is papermill's engine registry: the engine ``warm`` runs papermill's own notebook
+client on a lent kernel. ``--isolation fresh`` keeps papermill's one kernel per notebook.
+"""
+
+import ast
+import logging
+import multiprocessing.util
+import threading
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+
+from analysis.paths import NOTEBOOKS_DIR
+
+ENGINE = "warm"
+KERNEL_ARGUMENTS = [
+    "--log-level=ERROR",  # the kernel's own start-up warnings are not the run's news
+    "--HistoryManager.hist_file=:memory:",  # as nbclient starts its kernels
+]
+RESET = """\
+import sys as _sys
+if "matplotlib.pyplot" in _sys.modules:
+    _sys.modules["matplotlib.pyplot"].close("all")
+get_ipython().reset(new_session=True)
+"""
+STATE = "__import__('analysis.report.kernelstate', fromlist=['fingerprint']).fingerprint()"
+
+_log = logging.getLogger(__name__)
+_lent = threading.local()  # one idle kernel per thread: a Dask worker runs tasks in several threads
+
+
+def notebook_imports(folder: Path = NOTEBOOKS_DIR) -> list[str]:
+    """The modules the notebooks in ``folder`` import, sorted: what a warm kernel imports ahead."""
+    modules = set()
+    for path in sorted(folder.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:  # IPython magics: not an import, and the notebook's own business
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    modules.update(alias.name for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    modules.add(node.module)
+    return sorted(modules)
+
+
+class WarmKernel:
+    """A started kernel and its client, the state it had after the warm-up, and what it was started for."""
+
+    def __init__(self, kernel_name: str, environment: tuple, startup_timeout: float) -> None:
+        self.kernel_name = kernel_name
+        self.environment = environment
+        self.manager = AsyncKernelManager(kernel_name=kernel_name)
+        self.client = None
+        run_sync(self._start)(startup_timeout)
+        self.baseline = self.reset()
+
+    async def _start(self, startup_timeout: float) -> None:
+        await self.manager.start_kernel(cwd=str(NOTEBOOKS_DIR), extra_arguments=list(KERNEL_ARGUMENTS))
+        self.client = self.manager.client()
+        self.client.start_channels()
+        await self.client.wait_for_ready(timeout=startup_timeout)
+        imports = "\n".join(f"import {module}" for module in notebook_imports())
+        await self._run(imports)
+
+    async def _run(self, code: str, expressions: dict | None = None) -> dict:
+        reply = await self.client.execute_interactive(
+            code, silent=True, store_history=False, user_expressions=expressions or {}, timeout=120
+        )
+        content = reply["content"]
+        if content["status"] != "ok":
+            raise RuntimeError(f"warm kernel: {content.get('ename')}: {content.get('evalue')}")
+        return content.get("user_expressions", {})
+
+    def reset(self) -> str:
+        """Empty the namespace, close figures, count from 1 again; return the state fingerprint."""
+        result = run_sync(self._run)(RESET, {"state": STATE})["state"]
+        if result.get("status") != "ok":
+            raise RuntimeError(f"warm kernel: the state check failed: {result.get('evalue')}")
+        return ast.literal_eval(result["data"]["text/plain"])
+
+    def shutdown(self) -> None:
+        try:
+            if self.client is not None:
+                self.client.stop_channels()
+            run_sync(self.manager.shutdown_kernel)(now=True)
+        except Exception as error:  # a kernel that is already gone needs no shutting down
+            _log.debug("warm kernel shutdown: %s", error)
+
+
+def take_kernel(kernel_name: str, environment: tuple, startup_timeout: float) -> WarmKernel:
+    """This thread's idle kernel if it was started for the same kernel and environment, else a new one."""
+    kernel = getattr(_lent, "idle", None)
+    _lent.idle = None
+    if kernel is not None and (kernel.kernel_name, kernel.environment) == (kernel_name, environment):
+        return kernel
+    if kernel is not None:
+        kernel.shutdown()
+    kernel = WarmKernel(kernel_name, environment, startup_timeout)
+    multiprocessing.util.Finalize(kernel, kernel.shutdown, exitpriority=10)  # a worker's exit stops it
+    return kernel
+
+
+def give_back(kernel: WarmKernel, reusable: bool) -> None:
+    """Keep ``kernel`` for this thread's next unit if its unit went well and left it as it found it."""
+    if reusable:
+        try:
+            reusable = kernel.reset() == kernel.baseline
+        except Exception as error:  # a dead or stuck kernel
+            _log.debug("warm kernel reset: %s", error)
+            reusable = False
+    if reusable:
+        _lent.idle = kernel
+    else:
+        kernel.shutdown()
+
+
+def prepare(kernel_name: str, environment: tuple, startup_timeout: float = 60) -> None:
+    """Start this thread's kernel now (a worker does it while the run still validates the data)."""
+    give_back(take_kernel(kernel_name, environment, startup_timeout), reusable=True)
+
+
+class WarmEngine(NBClientEngine):
+    """Papermill's nbclient engine, on a lent warm kernel instead of one started for the notebook."""
+
+    environment: tuple = ()  # set by the worker: what its kernels were started with
+
+    @classmethod
+    def execute_managed_notebook(
+        cls,
+        nb_man,
+        kernel_name,
+        log_output=False,
+        stdout_file=None,
+        stderr_file=None,
+        start_timeout=60,
+        execution_timeout=None,
+        **kwargs,
+    ):
+        kwargs.pop("input_path", None)
+        kernel = take_kernel(kernel_name, cls.environment, start_timeout)
+        notebook_client = PapermillNotebookClient(
+            nb_man,
+            km=kernel.manager,
+            timeout=execution_timeout,
+            startup_timeout=start_timeout,
+            kernel_name=kernel_name,
+            log=logging.getLogger("papermill"),
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+            **kwargs,
+        )
+        notebook_client.kc = kernel.client
+        went_well = False
+        try:
+            result = notebook_client.execute()
+            went_well = not nb_man.nb.metadata.papermill.get("exception")
+            return result
+        finally:
+            give_back(kernel, went_well)
+
+
+def register_engine(environment: tuple) -> None:
+    WarmEngine.environment = environment
+    papermill_engines.register(ENGINE, WarmEngine)

@@ -1,0 +1,131 @@
+"""Warm kernels give the same bytes as a fresh kernel per notebook, and a dirty kernel is never lent.
+
+The units run one after another in this process, as one worker runs them, so every unit but
+the first meets a kernel that ran another notebook before it, including one after a unit that
+failed.
+"""
+
+import nbformat
+import pytest
+from jupyter_core.utils import run_sync
+
+from analysis.hashing import data_version
+from analysis.paths import REPORT_MODE_VARIABLE, VALIDATED_DATA_VARIABLE
+from analysis.report import kernels
+from analysis.report.execute import KERNEL_NAME, run_unit
+from analysis.report.plan import Unit
+
+pytestmark = pytest.mark.slow
+
+SEQUENCE = [
+    Unit("overview-early", "overview", {"as_of": "2025-02-15"}),
+    Unit("force-linear", "force_size", {"scale": "linear", "as_of": "2025-09-10"}),
+    Unit("pledges-deu", "pledges", {"actor": "DEU"}),
+    Unit("force-broken", "force_size", {"scale": "logarithmic"}),  # fails in its kernel
+    Unit("pledges", "pledges", {}),  # follows the failure
+    Unit("perspectives", "perspectives", {}),
+    Unit("force_size", "force_size", {"scale": "log"}),
+    Unit("overview", "overview", {}),
+]
+FACTS = [("Data version", "test")]
+
+
+@pytest.fixture
+def worker_environment(monkeypatch):
+    """What a worker sets before its kernels start, undone after the test."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.setenv(REPORT_MODE_VARIABLE, "1")
+    monkeypatch.setenv(VALIDATED_DATA_VARIABLE, data_version())
+    yield data_version()
+    idle = getattr(kernels._lent, "idle", None)
+    if idle is not None:
+        idle.shutdown()
+        kernels._lent.idle = None
+
+
+def run_sequence(folder, isolation, validated):
+    errors = {}
+    for unit in SEQUENCE:
+        _, error = run_unit(unit, folder / unit.name, FACTS, validated, isolation)
+        errors[unit.name] = error
+    return errors
+
+
+def test_warm_kernels_give_the_bytes_of_fresh_kernels(tmp_path, worker_environment):
+    warm = run_sequence(tmp_path / "warm", "warm", worker_environment)
+    fresh = run_sequence(tmp_path / "fresh", "fresh", worker_environment)
+    assert warm == fresh
+    assert [name for name, error in warm.items() if error] == ["force-broken"]
+    assert "scale" in warm["force-broken"]
+    for unit in SEQUENCE:
+        outputs = sorted(path.name for path in (tmp_path / "fresh" / unit.name).iterdir())
+        assert outputs == ([f"{unit.name}.ipynb"] if warm[unit.name] else [f"{unit.name}.html", f"{unit.name}.ipynb"])
+        for output in outputs:
+            warm_bytes = (tmp_path / "warm" / unit.name / output).read_bytes()
+            assert warm_bytes == (tmp_path / "fresh" / unit.name / output).read_bytes(), f"{unit.name}/{output}"
+
+
+def run_in(kernel, code):
+    return run_sync(kernel._run)(code)
+
+
+def test_a_lent_kernel_starts_empty_and_counts_from_one(worker_environment):
+    kernel = kernels.take_kernel(KERNEL_NAME, ("test",), 60)
+    run_in(kernel, "left_behind = 1")
+    kernels.give_back(kernel, reusable=True)
+    again = kernels.take_kernel(KERNEL_NAME, ("test",), 60)
+    assert again is kernel  # the same process, lent again
+    with pytest.raises(RuntimeError, match="NameError"):
+        run_in(again, "left_behind")
+    reply = run_sync(again.client.execute_interactive)("1 + 1", store_history=True, timeout=30)
+    assert reply["content"]["execution_count"] == 1
+    kernels.give_back(again, reusable=False)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "import pandas; pandas.set_option('display.max_rows', 3)",
+        "import matplotlib; matplotlib.rcParams['font.size'] = 31",
+        "import altair; altair.theme.enable('dark')",
+        "import os; os.environ['LEFT_BEHIND'] = '1'",
+        "import os; os.chdir('/')",
+        "import warnings; warnings.simplefilter('ignore')",
+    ],
+)
+def test_a_kernel_left_changed_is_shut_down_not_lent(worker_environment, change):
+    kernel = kernels.take_kernel(KERNEL_NAME, ("test",), 60)
+    run_in(kernel, change)
+    kernels.give_back(kernel, reusable=True)
+    assert getattr(kernels._lent, "idle", None) is None
+    assert not run_sync(kernel.manager.is_alive)()
+    replacement = kernels.take_kernel(KERNEL_NAME, ("test",), 60)
+    assert replacement is not kernel
+    kernels.give_back(replacement, reusable=False)
+
+
+def test_a_failed_unit_s_kernel_is_replaced(worker_environment):
+    kernel = kernels.take_kernel(KERNEL_NAME, ("test",), 60)
+    kernels.give_back(kernel, reusable=False)
+    assert not run_sync(kernel.manager.is_alive)()
+
+
+def test_a_kernel_started_for_another_environment_is_not_lent(worker_environment):
+    kernel = kernels.take_kernel(KERNEL_NAME, ("one run",), 60)
+    kernels.give_back(kernel, reusable=True)
+    other = kernels.take_kernel(KERNEL_NAME, ("another run",), 60)
+    assert other is not kernel
+    assert not run_sync(kernel.manager.is_alive)()
+    kernels.give_back(other, reusable=False)
+
+
+def test_the_warm_up_imports_what_the_notebooks_import(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("import not_this"),
+        nbformat.v4.new_code_cell("import json\nfrom os import path\nfrom . import relative"),
+        nbformat.v4.new_code_cell("%matplotlib inline"),
+        nbformat.v4.new_code_cell("def later():\n    import csv"),
+    ]
+    nbformat.write(notebook, tmp_path / "one.ipynb")
+    assert kernels.notebook_imports(tmp_path) == ["csv", "json", "os"]
