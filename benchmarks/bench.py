@@ -5,7 +5,8 @@ Prints each figure, the ratios the project aims for, and whether each target is 
 - the naive loop a user would write (papermill CLI, then jupyter nbconvert CLI, per notebook);
 - the floor: one kernel per notebook, started and made to import what the notebooks use, at
   the report run's parallelism;
-- the full report build (--force) and a rebuild with nothing changed;
+- the full report build (--force), with warm kernels and with --isolation fresh, and a
+  rebuild with nothing changed;
 - `import analysis` against `import pandas`; the size of each published HTML page.
 
 Run with `make bench` (not part of the tests: speed lives here, behaviour in tests/).
@@ -82,6 +83,7 @@ def main():
         lowest = timed(floor)
         full = timed(lambda: run(*report, "--force"))
         rebuild = timed(lambda: run(*report))
+        fresh = timed(lambda: run(*report, "--force", "--isolation", "fresh"))
         sizes = {page.name: page.stat().st_size for page in sorted(out.glob("*.html"))}
     python = median_seconds("pass")
     pandas = median_seconds("import pandas") - python
@@ -94,7 +96,8 @@ def main():
     )
     print(f"naive loop (papermill CLI + nbconvert CLI, one by one) {naive:7.2f} s")
     print(f"floor (kernel + imports per notebook, {JOBS} at a time)    {lowest:7.2f} s")
-    print(f"full report build (--force)                          {full:7.2f} s")
+    print(f"full report build (--force, warm kernels)            {full:7.2f} s")
+    print(f"full report build (--force --isolation fresh)        {fresh:7.2f} s")
     print(f"rebuild with nothing changed                         {rebuild:7.2f} s")
     print(f"import pandas                                        {pandas:7.3f} s (beyond Python's start-up)")
     print(f"import analysis                                      {analysis:7.3f} s")
@@ -102,7 +105,8 @@ def main():
     for name, size in sizes.items():
         print(f"{name:<20} {size / 1e6:6.2f} MB  target <= 1.5 MB: {verdict(size <= 1.5e6)}")
     print(f"full build / naive loop  {full / naive:5.2f}x  target <= 0.4x: {verdict(full <= 0.4 * naive)}")
-    print(f"full build / floor       {full / lowest:5.2f}x  target <= 1.5x: {verdict(full <= 1.5 * lowest)}")
+    print(f"full build / floor       {full / lowest:5.2f}x  target <= 1.0x: {verdict(full <= lowest)}")
+    print(f"fresh build / floor      {fresh / lowest:5.2f}x  (papermill's kernel per notebook; no target)")
     print(f"rebuild / full build     {rebuild / full:5.2f}x  target <= 0.1x: {verdict(rebuild <= 0.1 * full)}")
     print(
         f"import analysis - import pandas  {analysis - pandas:+.3f} s  target <= +0.2 s: "

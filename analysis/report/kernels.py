@@ -40,6 +40,9 @@ if "matplotlib.pyplot" in _sys.modules:
     _sys.modules["matplotlib.pyplot"].close("all")
 get_ipython().reset(new_session=True)
 """
+# Made after the imports, while the kernel waits for its first unit: a first call that costs far
+# more than the ones after it. vl-convert starts its JavaScript engine on the first chart it draws.
+FIRST_CALLS = 'import vl_convert\nvl_convert.vegalite_to_svg({"mark": "point"})'
 STATE = "__import__('analysis.report.kernelstate', fromlist=['fingerprint']).fingerprint()"
 
 _log = logging.getLogger(__name__)
@@ -82,7 +85,7 @@ class WarmKernel:
         self.client.start_channels()
         await self.client.wait_for_ready(timeout=startup_timeout)
         imports = "\n".join(f"import {module}" for module in notebook_imports())
-        await self._run(imports)
+        await self._run(imports + "\n" + FIRST_CALLS)
 
     async def _run(self, code: str, expressions: dict | None = None) -> dict:
         reply = await self.client.execute_interactive(
