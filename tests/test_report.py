@@ -16,7 +16,7 @@ from analysis.hashing import data_version
 from analysis.paths import PROJECT_ROOT
 from analysis.report import run, site
 
-from helpers import build, set_cell, snapshot
+from helpers import EPOCH, build, set_cell, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -99,6 +99,21 @@ def test_a_run_with_nothing_changed_executes_nothing_and_changes_no_file(site):
     assert " ok in " not in result.stdout
     assert "reports unchanged" in result.stdout
     assert {p: p.stat().st_mtime_ns for p in out.iterdir()} == before
+
+
+def test_a_run_with_nothing_changed_imports_no_analysis_library(site):
+    out, _ = site
+    code = (
+        "import sys; from analysis.__main__ import main; code = main(['report', '--out', sys.argv[1]]); "
+        "print(sorted(m for m in ('pandas', 'altair', 'nbconvert', 'papermill', 'frictionless') if m in sys.modules)); "
+        "sys.exit(code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(out)], capture_output=True, text=True, env={**os.environ, **EPOCH}
+    )
+    assert result.returncode == 0, result.stderr
+    assert "reports unchanged" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_bad_parameter_fails_before_running_and_keeps_reports(site):

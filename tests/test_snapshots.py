@@ -135,6 +135,18 @@ def test_one_report_set_per_date_with_a_timeline(backfill):
 
 
 @pytest.mark.slow
+def test_every_link_between_pages_of_a_backfill_leads_to_a_page(backfill):
+    out, _ = backfill
+    pages = sorted(out.rglob("*.html"))
+    checked = 0
+    for page in pages:
+        for target in re.findall(r'href="([^"#:]+\.html)"', page.read_text(encoding="utf-8")):
+            assert (page.parent / target).resolve().is_file(), f"{page.relative_to(out)} links to missing {target}"
+            checked += 1
+    assert checked > 4 * len(pages)  # each report links to the index and the other reports
+
+
+@pytest.mark.slow
 def test_a_second_backfill_executes_nothing(backfill):
     out, _ = backfill
     before = snapshot(out)

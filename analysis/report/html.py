@@ -78,8 +78,6 @@ def _page_resources(notebook, unit, facts):
 
 def reader_params(parameters):
     """The run's parameters as a reader knows their values: names and labels, not ids."""
-    from analysis.labels import label
-
     shown = {}
     for name, value in sorted(parameters.items()):
         if name.startswith("source_") and isinstance(value, str):
@@ -87,6 +85,8 @@ def reader_params(parameters):
         elif name == "actor" and isinstance(value, str):
             value = _row_value("actors", "actor_id", value, "name")
         elif name == "contribution" and isinstance(value, str):
+            from analysis.labels import label  # here: it imports pandas, which an unchanged run need not
+
             value = label("contribution", value)
         shown[name.replace("_", " ")] = value
     return ", ".join(f"{name}: {value}" for name, value in shown.items()) or "defaults"

@@ -1,11 +1,13 @@
 """The site around the pages: pages put in place, snapshot links, index.html and manifest.json."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import yaml
 
+from analysis.files import write_atomic
 from analysis.hashing import content_hash
 from analysis.paths import DATA_DIR, PROJECT_ROOT, TABLES, TEMPLATES_DIR
 from analysis.report.html import build_time, notebook_heading, reader_params
@@ -15,6 +17,7 @@ from analysis.report.outfolder import in_published_order
 def place_pages(pages, cache, staging):
     """Copy each page's files from the cache into place; snapshot pages get links to their neighbours."""
     folders = sorted({page.folder for page, _ in pages})
+    built = {folder: {page.unit.name for page, _ in pages if page.folder == folder} for folder in folders}
     for page, key in pages:
         target = staging / page.folder
         target.mkdir(parents=True, exist_ok=True)
@@ -22,7 +25,7 @@ def place_pages(pages, cache, staging):
         shutil.copyfile(cache / key / f"{name}.ipynb", target / f"{name}.ipynb")
         body = (cache / key / f"{name}.html").read_text(encoding="utf-8")
         if page.folder:
-            body = add_snapshot_links(body, name, page, folders)
+            body = link_within_snapshot(add_snapshot_links(body, name, page, folders), built[page.folder])
         (target / f"{name}.html").write_text(body, encoding="utf-8")
 
 
@@ -39,6 +42,16 @@ def add_snapshot_links(body, name, page, folders):
         f"{page.record_as_of}. {' · '.join(links)}</p></nav>"
     )
     return body.replace("<main>", "<main>\n" + nav, 1)
+
+
+def link_within_snapshot(body, present):
+    """A snapshot page's links to other reports stay in its folder where that report was built
+    (``present``: their names); the others, and the index, lead to the index of all snapshots."""
+
+    def retarget(match):
+        return match.group(0) if match.group(1) in present else 'href="../index.html"'
+
+    return re.sub(r'href="([\w-]+)\.html"', retarget, body)
 
 
 def citation():
@@ -114,20 +127,35 @@ def write_index(staging, pages, cache, data_hash, versions, counts, out, kept=()
         "reports": reports,
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    page = render_index(reports, data_hash, versions, counts, changes, since, record_currency())
+    page = render_index(reports, data_hash, versions, counts, changes, since, record_currency(cache, data_hash))
     (staging / "index.html").write_text(page, encoding="utf-8")
 
 
-def record_currency():
-    """How current the published record is: its latest dated entry and latest source, and the build time."""
+def record_currency(cache, data_hash):
+    """How current the published record is: its latest dated entry and latest source, and the build time.
+
+    The facts depend on the data only, so they are kept in the cache under the data's version:
+    a run that changes nothing then reads a small file instead of importing pandas.
+    """
+    stored = cache / f"record-currency-{data_hash}.json"
+    try:
+        facts = json.loads(stored.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        facts = currency_of_record()
+        cache.mkdir(parents=True, exist_ok=True)
+        write_atomic(stored, json.dumps(facts, sort_keys=True))
+    return {**facts, "built": build_time()}
+
+
+def currency_of_record():
+    """The record's latest dated entry and latest source, in words, with the source's address."""
     from analysis.data import load_table
     from analysis.story import currency_facts
     from analysis.text import safe_url
 
     names = ("sources", "actors", "force_size", "pledges", "events")
     facts = currency_facts({name: load_table(name) for name in names})
-    facts["source_url"] = safe_url(facts.get("source_url"))
-    return {**facts, "built": build_time()}
+    return {**facts, "source_url": safe_url(facts.get("source_url"))}
 
 
 def render_index(reports, data_hash, versions, counts, changes, since, currency=None):
