@@ -65,6 +65,15 @@ def test_warm_kernels_give_the_bytes_of_fresh_kernels(tmp_path, worker_environme
             assert warm_bytes == (tmp_path / "fresh" / unit.name / output).read_bytes(), f"{unit.name}/{output}"
 
 
+def test_the_standard_reports_run_one_after_another_in_one_kernel(tmp_path, worker_environment):
+    lent = []
+    for unit in SEQUENCE[4:]:  # each notebook once, as the standard run has them
+        _, error = run_unit(unit, tmp_path / unit.name, FACTS, worker_environment, "warm")
+        assert not error
+        lent.append(kernels._lent.idle)
+    assert lent[0] is not None and all(kernel is lent[0] for kernel in lent)
+
+
 def run_in(kernel, code):
     return run_sync(kernel._run)(code)
 

@@ -40,9 +40,16 @@ if "matplotlib.pyplot" in _sys.modules:
     _sys.modules["matplotlib.pyplot"].close("all")
 get_ipython().reset(new_session=True)
 """
-# Made after the imports, while the kernel waits for its first unit: a first call that costs far
-# more than the ones after it. vl-convert starts its JavaScript engine on the first chart it draws.
-FIRST_CALLS = 'import vl_convert\nvl_convert.vegalite_to_svg({"mark": "point"})'
+# Made after the imports, while the kernel waits for its first unit. A first figure: it switches
+# matplotlib to the inline backend, which registers a formatter and sets rcParams, state that would
+# otherwise differ after the first unit that draws one and cost the kernel. vl-convert: it starts
+# its JavaScript engine on the first chart it draws, a call that costs far more than later ones.
+FIRST_CALLS = """\
+import matplotlib.pyplot
+matplotlib.pyplot.close(matplotlib.pyplot.figure())
+import vl_convert
+vl_convert.vegalite_to_svg({"mark": "point"})
+"""
 STATE = "__import__('analysis.report.kernelstate', fromlist=['fingerprint']).fingerprint()"
 
 _log = logging.getLogger(__name__)
@@ -136,6 +143,7 @@ def give_back(kernel: WarmKernel, reusable: bool) -> None:
     if reusable:
         _lent.idle = kernel
     else:
+        _log.info("warm kernel not lent again: its unit failed or left it changed")
         kernel.shutdown()
 
 
