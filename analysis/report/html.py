@@ -50,10 +50,17 @@ def vega_bundle():
     return path.read_text(encoding="utf-8")
 
 
+# Where the page's Vega scripts go. nbconvert reparses every page it writes (BeautifulSoup, for
+# alt texts and tab stops): a megabyte of script makes that ten times slower, so the scripts are
+# put in after the export, in place of this marker.
+VEGA_MARKER = "/* the Vega scripts */"
+
+
 def render_html(notebook, unit, facts):
     """The executed notebook as one self-contained page, with contents and run facts."""
     body, _ = _EXPORTER.result().from_notebook_node(notebook, resources=_page_resources(notebook, unit, facts))
-    return add_table_of_contents(body)
+    body = add_table_of_contents(body)
+    return body.replace(VEGA_MARKER, vega_bundle(), 1) if VEGA_MARKER in body else body
 
 
 def _page_resources(notebook, unit, facts):
@@ -72,7 +79,7 @@ def _page_resources(notebook, unit, facts):
         "metadata": {"name": notebook_title(notebook)},
         "run_facts": run_facts,
         "report_css": (TEMPLATES_DIR / "report" / "report.css").read_text(encoding="utf-8"),
-        "vega_bundle": vega_bundle() if has_charts else "",
+        "vega_bundle": VEGA_MARKER if has_charts else "",
     }
 
 
