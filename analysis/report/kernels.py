@@ -44,11 +44,15 @@ get_ipython().reset(new_session=True)
 # matplotlib to the inline backend, which registers a formatter and sets rcParams, state that would
 # otherwise differ after the first unit that draws one and cost the kernel. vl-convert: it starts
 # its JavaScript engine on the first chart it draws, a call that costs far more than later ones.
+# gc.freeze(): the libraries' objects stay out of later collections, so the full collection in
+# each reset (IPython's) looks only at what the units made.
 FIRST_CALLS = """\
 import matplotlib.pyplot
 matplotlib.pyplot.close(matplotlib.pyplot.figure())
 import vl_convert
 vl_convert.vegalite_to_svg({"mark": "point"})
+import gc
+gc.freeze()
 """
 STATE = "__import__('analysis.report.kernelstate', fromlist=['fingerprint']).fingerprint()"
 
