@@ -80,7 +80,10 @@ def local_worker_setup(validated_version, run_pid, isolation="warm"):
     if isolation == "warm":
         from analysis.report.kernels import prepare
 
-        prepare(KERNEL_NAME, tuple(sorted(os.environ.items())))
+        try:
+            prepare(KERNEL_NAME, tuple(sorted(os.environ.items())))
+        except Exception:  # noqa: S110  (the first unit starts one again, and its failure says why)
+            pass
 
 
 def exit_with(pid):
