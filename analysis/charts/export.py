@@ -1,0 +1,88 @@
+"""Charts in a published report: inert data the page draws offline, a PNG beside it, and its CSV.
+
+:func:`report_mimebundle` is the Altair renderer that report runs enable; the PNG lets an
+executed notebook show its charts where the page's script does not run (JupyterLab, GitHub,
+nbviewer), and the CSV is the data behind each chart, safe to open in a spreadsheet.
+"""
+
+import io
+import itertools
+import json
+import urllib.parse
+from typing import Any
+
+import pandas as pd
+
+from analysis.text import csv_cell, html_text
+
+_chart_numbers = itertools.count(1)
+
+
+def report_mimebundle(spec: dict[str, Any], **_: object) -> dict[str, str]:
+    """Altair renderer for reports: each chart as inert data that the page renders offline.
+
+    The page template inlines the Vega libraries once and draws every ``figure.vega-chart``.
+    Here each chart gets a counter-based id (the same on every run), its sources and
+    description as a visible caption (text that wraps on a phone, where the chart's own
+    subtitle would not), and a link that downloads the data behind it as CSV from the page
+    itself. The bundle also carries the chart as a PNG, so an executed notebook shows it in
+    JupyterLab, on GitHub or nbviewer, where the page's script does not run. No script is
+    fetched and no CDN address is written.
+    """
+    number = next(_chart_numbers)
+    spec = {key: value for key, value in spec.items() if key != "$schema"}
+    name = spec.get("usermeta", {}).get("name", f"chart-{number}")
+    title = spec.get("title", {})
+    subtitle = title.get("subtitle", []) if isinstance(title, dict) else []
+    sources = " ".join(subtitle if isinstance(subtitle, list) else [subtitle])
+    description = html_text(spec.get("description", ""))
+    data = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("<", "\\u003c")
+    body = (
+        f'<figure class="vega-chart" id="chart-{number}">'
+        '<div class="vega-view"></div>'
+        f'<script type="application/json" class="vega-spec">{data}</script>'
+        f'<figcaption><p class="chart-sources">{html_text(sources)}</p><p>{description}</p>'
+        f'<p><a class="chart-download" download="{html_text(name)}.csv" '
+        f'href="{chart_csv_uri(spec)}">Download the data behind this chart (CSV)</a></p></figcaption></figure>'
+    )
+    return {"text/html": body, "image/png": chart_png(spec), "text/plain": f"<chart: {name}>"}
+
+
+def chart_png(spec: dict[str, Any]) -> str:
+    """The chart as a PNG (base64), drawn by vl-convert without a browser; the same bytes on every run."""
+    import base64
+
+    import vl_convert
+
+    return base64.b64encode(vl_convert.vegalite_to_png(spec, scale=1)).decode("ascii")
+
+
+def chart_csv_uri(spec: dict[str, Any]) -> str:
+    """The rows a chart draws, as a ``data:`` URI holding CSV (the first dataset of the spec).
+
+    Integers stay integers, and every text cell passes :func:`analysis.text.csv_cell`, so a
+    quote beginning with ``=`` or ``@`` is read by a spreadsheet as text, never as a formula.
+    """
+    return "data:text/csv;charset=utf-8," + urllib.parse.quote(chart_csv(spec))
+
+
+def chart_csv(spec: dict[str, Any]) -> str:
+    """The CSV text behind :func:`chart_csv_uri`."""
+    datasets = spec.get("datasets") or {}
+    rows = next(iter(datasets.values()), spec.get("data", {}).get("values", []))
+    frame = pd.DataFrame(rows)
+    frame = frame.drop(columns=[c for c in spec.get("usermeta", {}).get("internal", []) if c in frame])
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            numbers = pd.to_numeric(values, errors="coerce")
+            whole = values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool) or v is None)
+            if whole.all() and numbers.notna().any() and (numbers.dropna() % 1 == 0).all():
+                frame[column] = numbers.astype("Int64")
+            else:
+                frame[column] = values.map(csv_cell)
+        elif pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all() and values.notna().any():
+            frame[column] = values.astype("Int64")
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\r\n")  # RFC 4180 line ends: a CR in a cell is quoted
+    return buffer.getvalue()
