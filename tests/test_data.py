@@ -31,7 +31,7 @@ def test_every_table_loads_and_every_foreign_key_resolves():
     assert all(counts[name] > 0 for name in TABLES if name != "corrections")
     claims = load_table("claims")
     for column, table, key in [
-        ("force_size_id", "force_size", "figure_id"),
+        ("figure_id", "force_size", "figure_id"),
         ("pledge_id", "pledges", "pledge_id"),
         ("event_id", "events", "event_id"),
     ]:

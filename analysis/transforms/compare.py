@@ -4,7 +4,7 @@ import pandas as pd
 
 STANCE_SCORES = {"not_credible": -2, "doubtful": -1, "neutral": 0, "qualified": 1, "credible": 2}
 # A claim's link to a curated row: the column of claims and the table it refers to.
-LINK_COLUMNS = {"force_size_id": "force_size", "pledge_id": "pledges", "event_id": "events"}
+LINK_COLUMNS = {"figure_id": "force_size", "pledge_id": "pledges", "event_id": "events"}
 
 
 def stance_by_topic(claims: pd.DataFrame, source_a: str, source_b: str) -> pd.DataFrame:

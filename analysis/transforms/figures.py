@@ -115,7 +115,7 @@ def figures_named_by(series: pd.DataFrame, claims: pd.DataFrame, source_id: str)
     This is the text's own story of the shrinking force, placed on the record's dates.
     """
     named = claims[(claims["source_id"] == source_id) & (claims["topic"] == "force_size")]
-    return series[series["figure_id"].isin(set(named["force_size_id"].dropna()))].reset_index(drop=True)
+    return series[series["figure_id"].isin(set(named["figure_id"].dropna()))].reset_index(drop=True)
 
 
 def plain_int(value: Any) -> int | None:
