@@ -8,13 +8,23 @@ the interactive chart here and the printable one in :mod:`analysis.charts.static
 import altair as alt
 import pandas as pd
 
-from analysis.charts.parts import DATE_TOOLTIP, QUOTE_TOOLTIP, chart_rows, credit_text, date_x, finish, source_caption
+from analysis.charts.parts import (
+    DATE_TOOLTIP,
+    QUOTE_TOOLTIP,
+    Chart,
+    chart_rows,
+    credit_text,
+    date_x,
+    finish,
+    source_caption,
+)
 from analysis.charts.theme import HEIGHT, KIND_COLOURS, LINE_COLOUR, WIDTH
 from analysis.labels import label
 from analysis.params import check_value
 from analysis.transforms import followed_figures, largest_demand, latest_figure
 
 FORCE_TITLE = "Proposed size of a European force for Ukraine"
+LABEL_COLOUR = "#222222"
 FORCE_COLUMNS = [
     "figure_id",
     "date",
@@ -89,7 +99,7 @@ def labelled_kinds(values: pd.Series) -> pd.Series:
     return pd.Series([label("figure_kind", v) for v in values], index=values.index, dtype=object)
 
 
-def force_size_chart(series: pd.DataFrame, scale: str = "log", actors: pd.DataFrame | None = None) -> alt.LayerChart:
+def force_size_chart(series: pd.DataFrame, scale: str = "log", actors: pd.DataFrame | None = None) -> Chart:
     """The shrinking force: a line through the plans and commitments, each step labelled; the rest as context.
 
     Demands, requests, analysts' options and press estimates are smaller, paler points (and
@@ -100,7 +110,7 @@ def force_size_chart(series: pd.DataFrame, scale: str = "log", actors: pd.DataFr
     data = chart_rows(points.assign(outlet=[credit_text(r) for r in points.to_dict("records")]), FORCE_COLUMNS)
     top = max(250000, float(series["value"].max()) * 1.2) if len(series) else 250000
     bottom = min(5000, float(series["value"].min()) * 0.8) if len(series) else 5000
-    y_scale = alt.Scale(type=scale, domain=[bottom, top]) if scale == "log" else alt.Scale(domain=[0, top])
+    y_scale = alt.Scale(type="log", domain=[bottom, top]) if scale == "log" else alt.Scale(domain=[0, top])
     y = alt.Y(
         "value:Q",
         scale=y_scale,
@@ -134,15 +144,14 @@ def force_size_chart(series: pd.DataFrame, scale: str = "log", actors: pd.DataFr
     steps = line_rows.mark_point(filled=True, size=120, opacity=1).encode(y=y, color=colour, tooltip=tooltip)
     # Left-half labels sit above their point, right-half ones below it, so that the two ends of
     # the line never print over each other, however narrow the chart.
-    text = dict(fontSize=11, lineBreak="\n", color="#222222")
     labels_left = (
         base.transform_filter("datum.point_label != '' && !datum.right")
-        .mark_text(align="left", dx=6, dy=-18, **text)
+        .mark_text(align="left", dx=6, dy=-18, fontSize=11, lineBreak="\n", color=LABEL_COLOUR)
         .encode(y=y, text="point_label:N")
     )
     labels_right = (
         base.transform_filter("datum.point_label != '' && datum.right")
-        .mark_text(align="right", dx=-6, dy=16, **text)
+        .mark_text(align="right", dx=-6, dy=16, fontSize=11, lineBreak="\n", color=LABEL_COLOUR)
         .encode(y=y, text="point_label:N")
     )
     chart = alt.layer(ranges, dots, line, steps, labels_left, labels_right).properties(width=WIDTH, height=HEIGHT)

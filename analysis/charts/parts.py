@@ -7,7 +7,7 @@ and the name of its CSV download.
 
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -16,7 +16,8 @@ from analysis.charts.theme import UNKNOWN_COLOUR
 from analysis.labels import label
 from analysis.transforms import with_sources
 
-Chart = TypeVar("Chart", alt.Chart, alt.LayerChart, alt.FacetChart)
+# What the chart functions return: one chart, layers of one, or small multiples.
+Chart = alt.Chart | alt.LayerChart | alt.FacetChart
 
 DATE_TOOLTIP = alt.Tooltip("date:T", title="Date", format="%-d %b %Y")
 QUOTE_TOOLTIP = [alt.Tooltip("outlet:N", title="Source"), alt.Tooltip("quote:N", title="Quote")]

@@ -3,13 +3,13 @@
 import altair as alt
 import pandas as pd
 
-from analysis.charts.parts import chart_rows, colour_scale, finish, source_caption, with_names
+from analysis.charts.parts import Chart, chart_rows, colour_scale, finish, source_caption, with_names
 from analysis.charts.theme import VERDICT_COLOURS, WIDTH, source_colour
 
 VERDICT_LABELS = {"agrees": "Supported", "conflicts": "Contradicted", "cannot be checked": "Cannot be checked"}
 
 
-def stance_chart(stances: pd.DataFrame, sources: pd.DataFrame) -> alt.Chart:
+def stance_chart(stances: pd.DataFrame, sources: pd.DataFrame) -> Chart:
     """Mean stance per topic for each of two sources, from −2 (not credible) to +2 (credible)."""
     frame = with_names(stances, None, sources)
     data = chart_rows(frame, ["topic_label", "source_id", "publisher", "claims", "mean_stance"])
@@ -50,7 +50,7 @@ def stance_chart(stances: pd.DataFrame, sources: pd.DataFrame) -> alt.Chart:
     )
 
 
-def claim_check_chart(checks: pd.DataFrame, sources: pd.DataFrame) -> alt.Chart:
+def claim_check_chart(checks: pd.DataFrame, sources: pd.DataFrame) -> Chart:
     """How many of each source's checkable claims the record supports, contradicts or cannot check."""
     frame = with_names(checks, None, sources)
     frame = frame.assign(verdict=frame["verdict"].map(VERDICT_LABELS))

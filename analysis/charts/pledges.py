@@ -11,6 +11,7 @@ from analysis.charts.parts import (
     DATE_TOOLTIP,
     PLEDGE_TOOLTIP,
     QUOTE_TOOLTIP,
+    Chart,
     chart_rows,
     date_x,
     finish,
@@ -27,7 +28,7 @@ def status_codes(frame: pd.DataFrame) -> list[str]:
     return list(values.cat.categories) if hasattr(values, "cat") else list(STATUS_COLOURS)
 
 
-def pledge_matrix_chart(latest: pd.DataFrame, actors: pd.DataFrame, sources: pd.DataFrame) -> alt.Chart:
+def pledge_matrix_chart(latest: pd.DataFrame, actors: pd.DataFrame, sources: pd.DataFrame) -> Chart:
     """Heat map: the latest status of each actor's contribution, with the quote behind it."""
     frame = with_names(latest, actors, sources)
     data = chart_rows(
@@ -67,7 +68,7 @@ def pledge_matrix_chart(latest: pd.DataFrame, actors: pd.DataFrame, sources: pd.
 
 def pledge_timeline_chart(
     pledges: pd.DataFrame, actors: pd.DataFrame, sources: pd.DataFrame, title: str = "Pledge statements over time"
-) -> alt.Chart:
+) -> Chart:
     """Each pledge statement as a dot on its date, by actor, coloured by status."""
     frame = with_names(pledges, actors, sources)
     columns = ["actor", "contribution_label", "status_label", "condition", "date", "date_precision", "outlet"]

@@ -3,7 +3,7 @@
 import altair as alt
 import pandas as pd
 
-from analysis.charts.parts import DATE_TOOLTIP, chart_rows, colour_scale, date_x, finish
+from analysis.charts.parts import DATE_TOOLTIP, Chart, chart_rows, colour_scale, date_x, finish
 from analysis.charts.theme import LINE_COLOUR, STATUS_COLOURS, UNKNOWN_COLOUR, WIDTH
 from analysis.labels import label
 from analysis.transforms import RECORD_PANELS
@@ -11,7 +11,7 @@ from analysis.transforms import RECORD_PANELS
 CLAIMS_COLOUR = "#7b3294"
 
 
-def record_changes_chart(over_time: pd.DataFrame) -> alt.FacetChart:
+def record_changes_chart(over_time: pd.DataFrame) -> Chart:
     """Three small panels over time: the latest force-size figure, pledges by status, claims."""
     named = {"latest figure": "Latest plan or commitment", "claims": "Coded claims"}
     over_time = over_time.assign(series=[named.get(s) or label("status", s) for s in over_time["series"]])

@@ -56,7 +56,7 @@ def force_size_figure(series: pd.DataFrame, scale: str = "log", actors: pd.DataF
         else (5000 if scale == "log" else 0),
         top,
     )
-    place_labels(fig, ax, points[points["point_label"] != ""])
+    place_labels(ax, points[points["point_label"] != ""])
     ax.grid(alpha=0.3)
     ax.set_title(STATIC_TITLE, loc="left", fontsize=13)
     ax.legend(fontsize=8, ncols=4, loc="upper left", bbox_to_anchor=(0, -0.08), frameon=False)
@@ -67,14 +67,13 @@ def force_size_figure(series: pd.DataFrame, scale: str = "log", actors: pd.DataF
     return fig
 
 
-def place_labels(fig: "Figure", ax: "Axes", rows: pd.DataFrame) -> "list[Bbox]":
+def place_labels(ax: "Axes", rows: pd.DataFrame) -> "list[Bbox]":
     """Label each point at the first offset where its text overlaps no label already placed.
 
     Measured with the renderer once the axes are final, so the test of no overlap holds
     whatever the data: a label that fits nowhere keeps the last offset tried. Returns the
     labels' boxes, in display units.
     """
-    renderer = fig.canvas.get_renderer()
     placed: list[Bbox] = []
     for row in rows.itertuples():
         for offset in LABEL_OFFSETS:
@@ -86,7 +85,7 @@ def place_labels(fig: "Figure", ax: "Axes", rows: pd.DataFrame) -> "list[Bbox]":
                 ha="right" if row.right else "left",
                 fontsize=8,
             )
-            box = text.get_window_extent(renderer)
+            box = text.get_window_extent()  # with the figure's own renderer
             if not any(box.overlaps(other) for other in placed) or offset == LABEL_OFFSETS[-1]:
                 break
             text.remove()

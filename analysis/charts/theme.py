@@ -6,6 +6,7 @@ status, source or kind of figure the same colour everywhere.
 """
 
 import altair as alt
+import pandas as pd
 
 THEME = "analysis"
 STATUS_COLOURS = {
@@ -57,7 +58,7 @@ def enable_theme() -> None:
     alt.theme.enable(THEME)
 
 
-def source_colour(source_id: str, sources) -> str:
+def source_colour(source_id: str, sources: pd.DataFrame) -> str:
     """The colour of a source: fixed for the two seed texts, else by its row in ``sources``."""
     if source_id in SEED_COLOURS:
         return SEED_COLOURS[source_id]
