@@ -42,7 +42,7 @@ def _tooltip_fields(spec):
 
 def test_force_size_chart_draws_a_labelled_line_through_plans_and_commitments(record):
     spec = charts.force_size_chart(record["series"], scale="log", actors=record["actors"]).to_dict()
-    assert spec["title"]["text"] == "Proposed size of a European force for Ukraine"
+    assert " ".join(spec["title"]["text"]) == "Proposed size of a European force for Ukraine"
     assert spec["title"]["subtitle"][0].startswith("Sources: ")
     assert "The Spectator" not in " ".join(spec["title"]["subtitle"])  # only the figures' own sources
     assert "LIGA.net" in " ".join(spec["title"]["subtitle"])
@@ -61,6 +61,27 @@ def test_force_size_chart_draws_a_labelled_line_through_plans_and_commitments(re
     assert _layers(spec)[0]["encoding"]["y2"]["field"] == "high"  # ranges drawn as bars
 
 
+# A phone's width, less the page's margins and the chart's padding: what a chart title may take.
+PHONE_TITLE_WIDTH = 390 - 60
+
+
+def _title_width(title):
+    """How wide vl-convert draws ``title`` (text or lines) in the theme: a chart that is only its title."""
+    import vl_convert
+
+    from analysis.charts.theme import theme_config
+
+    spec = {"data": {"values": []}, "mark": "point", "width": 1, "height": 1, **theme_config()}
+    return vl_convert.vegalite_to_scenegraph({**spec, "title": {"text": title, "anchor": "start"}})["width"]
+
+
+def test_force_chart_title_fits_a_phone(record):
+    title = charts.force_size_chart(record["series"]).to_dict()["title"]["text"]
+    assert isinstance(title, list) and len(title) == 2  # lines of its own: the page does not rewrap a list
+    assert _title_width(title) <= PHONE_TITLE_WIDTH
+    assert _title_width(" ".join(title)) > PHONE_TITLE_WIDTH  # on one line it would be cut: the test can fail
+
+
 def test_a_scale_that_cannot_work_is_a_parameter_error_in_the_python_api(record):
     from analysis.errors import ParameterError
 
@@ -69,8 +90,9 @@ def test_a_scale_that_cannot_work_is_a_parameter_error_in_the_python_api(record)
             draw(record["series"], scale="logarithmic")
 
 
-def test_static_figure_labels_do_not_overlap(record):
-    figure = charts.force_size_figure(record["series"], actors=record["actors"])
+@pytest.mark.parametrize("scale", ["log", "linear"])
+def test_static_figure_labels_do_not_overlap(record, scale):
+    figure = charts.force_size_figure(record["series"], scale=scale, actors=record["actors"])
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     renderer = FigureCanvasAgg(figure).get_renderer()
@@ -125,7 +147,12 @@ def test_charts_survive_an_empty_record(record):
     assert charts.pledge_matrix_chart(
         t.latest_pledges(record["pledges"].iloc[:0]), record["actors"], record["sources"]
     ).to_dict()["description"]
-    charts.force_size_figure(empty)
+    figure = charts.force_size_figure(empty)
+    axis = figure.axes[0]
+    assert axis.get_title(loc="left") == "Proposed size of a European force for Ukraine"
+    assert len(axis.texts) == 0 and all(len(points.get_offsets()) == 0 for points in axis.collections)  # nothing drawn
+    assert axis.get_ylim() == (5000, 400000)  # the default log range, not one computed from no data
+    assert any(text.get_text() == "Sources: none on record for this date." for text in figure.texts)
 
 
 def test_static_figure_has_title_caption_and_log_option(record):

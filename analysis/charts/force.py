@@ -23,7 +23,9 @@ from analysis.labels import label
 from analysis.params import check_value
 from analysis.transforms import followed_figures, largest_demand, latest_figure
 
-FORCE_TITLE = "Proposed size of a European force for Ukraine"
+# The title in two lines, each narrow enough for a phone (390 px) at the theme's title size:
+# on one line it is about 363 px wide, more than a phone's page leaves for it.
+FORCE_TITLE = ["Proposed size of a European", "force for Ukraine"]
 LABEL_COLOUR = "#222222"
 FORCE_COLUMNS = [
     "figure_id",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.charts.force import figure_points
+from analysis.charts.force import FORCE_TITLE, figure_points
 from analysis.charts.parts import source_caption
 from analysis.charts.theme import KIND_COLOURS, LINE_COLOUR
 from analysis.labels import label
@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # matplotlib loads only when a static chart is drawn
     from matplotlib.figure import Figure
     from matplotlib.transforms import Bbox
 
-STATIC_TITLE = "Proposed size of a European force for Ukraine"
+STATIC_TITLE = " ".join(FORCE_TITLE)  # one line: a printed page is wide enough
 LINE_LEGEND = "Plan or commitment (the line)"
 # Where a label may go relative to its point (points above or below), nearest first.
 LABEL_OFFSETS = (8, -24, 22, -38, 36, -52, 50, -66)
