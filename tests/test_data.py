@@ -16,6 +16,7 @@ from helpers import SHARED
 FACTS = SHARED / "research" / "facts.md"
 
 
+@pytest.mark.slow  # a process of its own (frictionless's command line); in-process validation is tested below
 def test_frictionless_cli_validates_the_package():
     frictionless = Path(sys.executable).parent / "frictionless"
     result = subprocess.run(
