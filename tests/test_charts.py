@@ -48,11 +48,11 @@ def test_force_size_chart_draws_a_labelled_line_through_plans_and_commitments(re
     assert "LIGA.net" in " ".join(spec["title"]["subtitle"])
     assert spec["description"].startswith(f"Chart of {len(record['series'])} dated figures")
     rows = next(iter(spec["datasets"].values()))
-    on_line = [row for row in rows if row["on_line"]]
+    on_line = [row for row in rows if row["_on_line"]]
     assert {row["kind"] for row in on_line} <= {"Plan", "Commitment"}
     assert [row["figure_id"] for row in on_line] == list(t.followed_figures(record["series"])["figure_id"])
-    labelled = [row for row in rows if row["point_label"]]
-    assert all(row["point_label"].split("\n")[0] == row["label"] for row in labelled)
+    labelled = [row for row in rows if row["_point_label"]]
+    assert all(row["_point_label"].split("\n")[0] == row["label"] for row in labelled)
     assert len({row["date"] for row in labelled}) == len(labelled)  # one label per day: none printed over another
     line = next(layer for layer in _layers(spec) if layer["mark"]["type"] == "line")
     assert line["mark"]["interpolate"] == "step-after"
@@ -80,6 +80,20 @@ def test_force_chart_title_fits_a_phone(record):
     assert isinstance(title, list) and len(title) == 2  # lines of its own: the page does not rewrap a list
     assert _title_width(title) <= PHONE_TITLE_WIDTH
     assert _title_width(" ".join(title)) > PHONE_TITLE_WIDTH  # on one line it would be cut: the test can fail
+
+
+def test_charts_carry_no_configuration_of_their_own_so_they_combine(record):
+    """The look comes from the registered theme: a finished chart has no config to clash with another's."""
+    import altair as alt
+
+    latest = t.latest_pledges(record["pledges"])
+    force = charts.force_size_chart(record["series"], actors=record["actors"])
+    matrix = charts.pledge_matrix_chart(latest, record["actors"], record["sources"])
+    assert alt.theme.active == charts.theme.THEME
+    assert force.config is alt.Undefined and matrix.config is alt.Undefined
+    combined = alt.vconcat(force, matrix).to_dict()  # Altair refuses to concatenate charts that carry a config
+    assert combined["config"]["axis"]["labelFontSize"] == 12  # the theme's, once, for both
+    assert charts.theme.theme_config()["config"] == {k: force.to_dict()["config"][k] for k in combined["config"]}
 
 
 def test_a_scale_that_cannot_work_is_a_parameter_error_in_the_python_api(record):
@@ -170,7 +184,7 @@ def test_report_output_is_offline_data_with_a_csv_download(record):
     html = bundle["text/html"]
     assert not re.search(r"<script[^>]* src=|<link[^>]* href=", html)  # nothing fetched
     spec = json.loads(re.search(r'<script type="application/json" class="vega-spec">(.*?)</script>', html).group(1))
-    assert spec["usermeta"]["name"] == "force_size"
+    assert spec["name"] == "force_size"
     csv_text = urllib.parse.unquote(re.search(r'href="data:text/csv;charset=utf-8,([^"]*)"', html).group(1))
     assert csv_text.splitlines()[0].startswith("figure_id,date,")
     assert len(csv_text.splitlines()) == len(record["series"]) + 1

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.charts.parts import INTERNAL_PREFIX
 from analysis.text import csv_cell, html_text
 
 _chart_numbers = itertools.count(1)
@@ -31,7 +32,7 @@ def report_mimebundle(spec: dict[str, Any], **_: object) -> dict[str, str]:
     """
     number = next(_chart_numbers)
     spec = {key: value for key, value in spec.items() if key != "$schema"}
-    name = spec.get("usermeta", {}).get("name", f"chart-{number}")
+    name = spec.get("name", f"chart-{number}")
     title = spec.get("title", {})
     subtitle = title.get("subtitle", []) if isinstance(title, dict) else []
     sources = " ".join(subtitle if isinstance(subtitle, list) else [subtitle])
@@ -71,7 +72,7 @@ def chart_csv(spec: dict[str, Any]) -> str:
     datasets = spec.get("datasets") or {}
     rows = next(iter(datasets.values()), spec.get("data", {}).get("values", []))
     frame = pd.DataFrame(rows)
-    frame = frame.drop(columns=[c for c in spec.get("usermeta", {}).get("internal", []) if c in frame])
+    frame = frame.drop(columns=[c for c in frame.columns if str(c).startswith(INTERNAL_PREFIX)])
     for column in frame.columns:
         values = frame[column]
         if values.dtype == object or pd.api.types.is_string_dtype(values):

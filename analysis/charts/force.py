@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis.charts.parts import (
     DATE_TOOLTIP,
+    INTERNAL_PREFIX,
     QUOTE_TOOLTIP,
     Chart,
     chart_rows,
@@ -27,6 +28,9 @@ from analysis.transforms import followed_figures, largest_demand, latest_figure
 # on one line it is about 363 px wide, more than a phone's page leaves for it.
 FORCE_TITLE = ["Proposed size of a European", "force for Ukraine"]
 LABEL_COLOUR = "#222222"
+# Columns that only place marks (on the line or not, label text, alignment): in the chart's
+# data they carry the internal prefix, so the CSV download leaves them out.
+PLACING = ("on_line", "point_label", "right")
 FORCE_COLUMNS = [
     "figure_id",
     "date",
@@ -37,9 +41,9 @@ FORCE_COLUMNS = [
     "value",
     "label",
     "kind",
-    "on_line",
-    "point_label",
-    "right",
+    "_on_line",
+    "_point_label",
+    "_right",
     "publisher",
     "outlet",
     "url",
@@ -109,7 +113,8 @@ def force_size_chart(series: pd.DataFrame, scale: str = "log", actors: pd.DataFr
     """
     check_value("scale", scale)
     points = figure_points(series, actors)
-    data = chart_rows(points.assign(outlet=[credit_text(r) for r in points.to_dict("records")]), FORCE_COLUMNS)
+    credited = points.assign(outlet=[credit_text(r) for r in points.to_dict("records")])
+    data = chart_rows(credited.rename(columns={c: INTERNAL_PREFIX + c for c in PLACING}), FORCE_COLUMNS)
     top = max(250000, float(series["value"].max()) * 1.2) if len(series) else 250000
     bottom = min(5000, float(series["value"].min()) * 0.8) if len(series) else 5000
     y_scale = alt.Scale(type="log", domain=[bottom, top]) if scale == "log" else alt.Scale(domain=[0, top])
@@ -134,27 +139,27 @@ def force_size_chart(series: pd.DataFrame, scale: str = "log", actors: pd.DataFr
         *QUOTE_TOOLTIP,
     ]
     base = alt.Chart(data).encode(x=date_x())
-    context = base.transform_filter("!datum.on_line")
+    context = base.transform_filter("!datum._on_line")
     ranges = (
         context.transform_filter("datum.low != null && datum.high != null && datum.low != datum.high")
         .mark_rule(strokeWidth=2, opacity=0.35)
         .encode(y=alt.Y("low:Q", scale=y_scale), y2="high:Q", color=colour)
     )
     dots = context.mark_point(filled=True, size=60, opacity=0.55).encode(y=y, color=colour, tooltip=tooltip)
-    line_rows = base.transform_filter("datum.on_line")
+    line_rows = base.transform_filter("datum._on_line")
     line = line_rows.mark_line(interpolate="step-after", strokeWidth=3, color=LINE_COLOUR).encode(y=y)
     steps = line_rows.mark_point(filled=True, size=120, opacity=1).encode(y=y, color=colour, tooltip=tooltip)
     # Left-half labels sit above their point, right-half ones below it, so that the two ends of
     # the line never print over each other, however narrow the chart.
     labels_left = (
-        base.transform_filter("datum.point_label != '' && !datum.right")
+        base.transform_filter("datum._point_label != '' && !datum._right")
         .mark_text(align="left", dx=6, dy=-18, fontSize=11, lineBreak="\n", color=LABEL_COLOUR)
-        .encode(y=y, text="point_label:N")
+        .encode(y=y, text="_point_label:N")
     )
     labels_right = (
-        base.transform_filter("datum.point_label != '' && datum.right")
+        base.transform_filter("datum._point_label != '' && datum._right")
         .mark_text(align="right", dx=-6, dy=16, fontSize=11, lineBreak="\n", color=LABEL_COLOUR)
-        .encode(y=y, text="point_label:N")
+        .encode(y=y, text="_point_label:N")
     )
     chart = alt.layer(ranges, dots, line, steps, labels_left, labels_right).properties(width=WIDTH, height=HEIGHT)
     return finish(
@@ -163,5 +168,4 @@ def force_size_chart(series: pd.DataFrame, scale: str = "log", actors: pd.DataFr
         source_caption(series["publisher"]),
         force_size_description(series),
         "force_size",
-        internal=("on_line", "point_label", "right"),
     )

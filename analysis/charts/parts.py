@@ -19,6 +19,8 @@ from analysis.transforms import with_sources
 # What the chart functions return: one chart, layers of one, or small multiples.
 Chart = alt.Chart | alt.LayerChart | alt.FacetChart
 
+# A column whose name starts with this only places marks (label text, alignment): not data to download.
+INTERNAL_PREFIX = "_"
 DATE_TOOLTIP = alt.Tooltip("date:T", title="Date", format="%-d %b %Y")
 QUOTE_TOOLTIP = [alt.Tooltip("outlet:N", title="Source"), alt.Tooltip("quote:N", title="Quote")]
 PLEDGE_TOOLTIP = [
@@ -83,19 +85,14 @@ def credit_text(row: Mapping[Any, Any]) -> str:
     return ", ".join(parts)
 
 
-def finish(
-    chart: Chart, title: str | list[str], caption: list[str], description: str, name: str, internal: Sequence[str] = ()
-) -> Chart:
+def finish(chart: Chart, title: str | list[str], caption: list[str], description: str, name: str) -> Chart:
     """The title, caption and screen-reader description; ``name`` names its CSV.
 
-    ``internal`` lists columns that only place marks (label text, alignment): the CSV leaves
-    them out. The look (fonts, grid, legend) comes from the registered theme, not from here,
-    so that finished charts can still be combined.
+    Only properties that any view may have are set (no ``config``, no ``usermeta``): the look
+    comes from the registered theme, so finished charts can still be layered or put side by side.
     """
     return chart.properties(
-        title=alt.Title(title, subtitle=caption, anchor="start"),
-        description=description,
-        usermeta={"name": name, "internal": list(internal)},
+        title=alt.Title(title, subtitle=caption, anchor="start"), description=description, name=name
     )
 
 
