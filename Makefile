@@ -6,7 +6,7 @@ LAB_VENV := .venv-lab
 PY := $(VENV)/bin/python
 
 .DEFAULT_GOAL := help
-.PHONY: help lint test test-fast report lab bench validate codebook clean
+.PHONY: help lint typecheck test test-fast report lab bench validate codebook clean
 
 help: ## List the targets
 	@echo "Targets:"
@@ -23,7 +23,7 @@ $(LAB_VENV)/.installed: pyproject.toml
 	$(LAB_VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[report,lab]'
 	touch $@
 
-test: lint ## Run every test: unit, data, notebook, report, browser and packaging
+test: lint typecheck ## Run every test: types, unit, data, notebook, report, browser and packaging
 	$(PY) -m pytest
 
 test-fast: lint ## The edit loop: unit and data tests only (no kernels, no browser), well under 30 s
@@ -32,6 +32,10 @@ test-fast: lint ## The edit loop: unit and data tests only (no kernels, no brows
 lint: $(VENV)/.installed
 	$(PY) -m ruff check analysis tests benchmarks notebooks
 	$(PY) -m ruff format --check analysis tests benchmarks notebooks
+
+# Type-check the package; which modules must annotate every function: [tool.mypy] in pyproject.toml.
+typecheck: $(VENV)/.installed
+	$(PY) -m mypy
 
 report: $(VENV)/.installed ## Run every notebook and publish HTML in reports/ (AS_OF=YYYY-MM-DD to look back)
 	$(PY) -m analysis report $(if $(AS_OF),--as-of $(AS_OF))
@@ -51,4 +55,4 @@ codebook: $(VENV)/.installed ## Regenerate the README codebook from data/datapac
 
 clean: ## Remove environments, caches, generated reports and test output
 	rm -rf $(VENV) $(LAB_VENV) reports .report-cache .cache test-output .reports-build-* .reports-retired .reports.lock \
-		.pytest_cache .ruff_cache *.egg-info
+		.pytest_cache .ruff_cache .mypy_cache *.egg-info

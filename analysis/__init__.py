@@ -8,6 +8,8 @@ asked for, so notebooks and the report runner start quickly.
 ('sources', 'actors', 'force_size')
 """
 
+from typing import Any
+
 from analysis.errors import DataError, ParameterError
 from analysis.paths import TABLES
 
@@ -15,7 +17,7 @@ __all__ = ["DataError", "ParameterError", "TABLES", "load_table", "validate_data
 __version__ = "0.1.0"
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     # Lazy re-exports: importing analysis.data pulls in pandas and frictionless.
     if name in ("load_table", "validate_data"):
         from analysis import data

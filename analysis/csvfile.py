@@ -9,6 +9,7 @@ and what to do, never as a traceback from deeper down.
 import csv
 import dataclasses
 from pathlib import Path
+from typing import TextIO
 
 from analysis.errors import DataError, Problem
 from analysis.paths import shown_path
@@ -21,16 +22,16 @@ _OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 class CsvText:
     """A table file's header and rows as text, with the line each data row starts on."""
 
-    header: list
-    rows: list
-    lines: list
+    header: list[str]
+    rows: list[list[str]]
+    lines: list[int]
 
-    def records(self):
+    def records(self) -> list[dict[str, str]]:
         """The rows as dicts keyed by the header (cells past the header are dropped)."""
         return [dict(zip(self.header, row, strict=False)) for row in self.rows]
 
 
-def read_csv(path):
+def read_csv(path: str | Path) -> CsvText:
     """Read ``path`` as a comma-separated UTF-8 table, or raise DataError saying why not.
 
     Quoted cells may span lines, so ``lines`` gives the line (as an editor counts them) on
@@ -61,9 +62,12 @@ def read_csv(path):
         ) from None
 
 
-def _parse(handle, shown):
+def _parse(handle: TextIO, shown: str) -> CsvText:
     reader = csv.reader(handle, strict=True)
-    starts, rows, problems, line = [], [], [], 1
+    starts: list[int] = []
+    rows: list[list[str]] = []
+    problems: list[Problem] = []
+    line = 1
     if handle.read(1) == "\ufeff":
         problems.append(Problem(shown, "starts with a byte-order mark (BOM): save it as UTF-8 without BOM", line=1))
     else:

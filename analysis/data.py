@@ -4,8 +4,10 @@ The rules a table must keep live in :mod:`analysis.rules`; this module raises th
 problems as one :class:`DataError` and casts the validated text into pandas types.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -17,10 +19,12 @@ from analysis.params import parse_iso_date
 from analysis.paths import DATA_DIR, TABLES, VALIDATED_DATA_VARIABLE, seeds_dir
 from analysis.schema import schema_fields
 
+# A day to cut the record at: an ISO date string, a date (or Timestamp), or None for all data.
+AsOf = str | dt.date | None
 _TRUE = {"true", "True", "TRUE", "1"}
 
 
-def load_table(name, as_of=None, data_dir=DATA_DIR):
+def load_table(name: str, as_of: AsOf = None, data_dir: str | Path = DATA_DIR) -> pd.DataFrame:
     """Return table ``name`` as a typed DataFrame, keeping only what was known on ``as_of``.
 
     Dates become datetimes, integers nullable ``Int64``, controlled values ordered
@@ -53,7 +57,9 @@ def load_table(name, as_of=None, data_dir=DATA_DIR):
     return frame[_known_on(frame, name, cutoff, data_dir)].reset_index(drop=True)
 
 
-def validate_data(data_dir=DATA_DIR, seeds=None, require_seeds=True):
+def validate_data(
+    data_dir: str | Path = DATA_DIR, seeds: str | Path | None = None, require_seeds: bool = True
+) -> dict[str, int]:
     """Check everything a report relies on; return the row count per table.
 
     Runs every rule of :mod:`analysis.rules` on every table (schema, dates, bounds, and that
@@ -69,13 +75,13 @@ def validate_data(data_dir=DATA_DIR, seeds=None, require_seeds=True):
     return {name: len(data_row_lines(data_dir / f"{name}.csv")) for name in TABLES}
 
 
-def table_sizes(as_of=None, data_dir=DATA_DIR):
+def table_sizes(as_of: AsOf = None, data_dir: str | Path = DATA_DIR) -> pd.DataFrame:
     """Rows per table known on ``as_of``, as a one-column DataFrame indexed by table name."""
     sizes = {name: len(load_table(name, as_of=as_of, data_dir=data_dir)) for name in TABLES}
     return pd.DataFrame({"rows": sizes}).rename_axis("table")
 
 
-def parse_as_of(value):
+def parse_as_of(value: AsOf) -> pd.Timestamp | None:
     """Return ``value`` as a ``pd.Timestamp`` (or None), or raise :class:`ParameterError`.
 
     >>> parse_as_of("2025-09-05")
@@ -90,10 +96,10 @@ def parse_as_of(value):
 
 # (folder, data version, table) for each table this process has found valid: the same bytes
 # need not be checked again when a notebook loads a table for the tenth time.
-_PASSED = set()
+_PASSED: set[tuple[Path, str, str]] = set()
 
 
-def _check_once(data_dir, names):
+def _check_once(data_dir: Path, names: list[str]) -> None:
     """Raise the problems of tables ``names``, unless these very bytes passed before."""
     version = data_version(data_dir)
     todo = [name for name in names if (data_dir.resolve(), version, name) not in _PASSED]
@@ -102,30 +108,30 @@ def _check_once(data_dir, names):
         _PASSED.update((data_dir.resolve(), version, name) for name in todo)
 
 
-def _validated_by_this_run(data_dir):
+def _validated_by_this_run(data_dir: Path) -> bool:
     """True in a report run's kernel when the run validated exactly these bytes before starting it."""
     trusted = os.environ.get(VALIDATED_DATA_VARIABLE)
     return bool(trusted) and trusted == data_version(data_dir)
 
 
-def data_row_lines(path):
+def data_row_lines(path: str | Path) -> list[int]:
     """The line on which each data row of a CSV file starts (quoted cells may span lines)."""
     return read_csv(path).lines
 
 
-def read_validated_table(name, data_dir=DATA_DIR):
+def read_validated_table(name: str, data_dir: str | Path = DATA_DIR) -> pd.DataFrame:
     """A table as a typed DataFrame, without validating it: only for data just validated."""
     return _typed_frame(schema_fields(data_dir)[name]["schema"]["fields"], Path(data_dir) / f"{name}.csv")
 
 
-def _typed_frame(fields, path):
+def _typed_frame(fields: list[dict[str, Any]], path: Path) -> pd.DataFrame:
     """The validated CSV text cast to the schema's types (``fields``: the schema's field dicts)."""
     csv_text = read_csv(path)
     text = pd.DataFrame(csv_text.rows, columns=csv_text.header, dtype="object").replace("", None)
     return pd.DataFrame({field["name"]: _typed_column(text[field["name"]], field) for field in fields})
 
 
-def _typed_column(column, field):
+def _typed_column(column: pd.Series, field: dict[str, Any]) -> pd.Series:
     enum = field.get("constraints", {}).get("enum")
     if field["type"] == "integer":
         return pd.to_numeric(column).astype("Int64")
@@ -138,14 +144,14 @@ def _typed_column(column, field):
     return column.astype("string")
 
 
-def _known_on(frame, name, cutoff, data_dir):
+def _known_on(frame: pd.DataFrame, name: str, cutoff: pd.Timestamp, data_dir: Path) -> pd.Series:
     """Which rows were known on ``cutoff``."""
     sources = frame if name == "sources" else load_table("sources", data_dir=data_dir)
     known = known_from(frame, name, sources)
     return known.isna() | (known <= cutoff)
 
 
-def known_from(frame, name, sources):
+def known_from(frame: pd.DataFrame, name: str, sources: pd.DataFrame) -> pd.Series:
     """The day from which each row of table ``name`` was known (NaT: always, e.g. actors).
 
     The later of the row's own date and its source's publication date, where either is known:

@@ -1,5 +1,7 @@
 """The exceptions users see: bad data, bad parameters, and report runs that cannot publish."""
 
+from collections.abc import Iterable
+
 
 class DataError(ValueError):
     """A curated table breaks a rule of its schema.
@@ -9,7 +11,7 @@ class DataError(ValueError):
     ``problems`` holds one :class:`Problem` per broken rule.
     """
 
-    def __init__(self, problems):
+    def __init__(self, problems: Iterable["Problem"]) -> None:
         self.problems = list(problems)
         lines = [str(p) for p in self.problems[:20]]
         if len(self.problems) > 20:
@@ -21,10 +23,12 @@ class DataError(ValueError):
 class Problem:
     """One broken rule at one place in a file."""
 
-    def __init__(self, path, rule, line=None, column=None, value=None):
+    def __init__(
+        self, path: object, rule: str, line: int | None = None, column: str | None = None, value: object = None
+    ) -> None:
         self.path, self.rule, self.line, self.column, self.value = path, rule, line, column, value
 
-    def __str__(self):
+    def __str__(self) -> str:
         place = str(self.path)
         if self.line is not None:
             place += f", line {self.line}"
@@ -33,14 +37,14 @@ class Problem:
         value = "" if self.value is None else f": value {self.value!r}"
         return f"{place}{value}: {self.rule}"
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Problem({self})"
 
 
 class ParameterError(ValueError):
     """A run parameter is unknown or has a value outside what is allowed."""
 
-    def __init__(self, name, value, allowed, kind="parameter"):
+    def __init__(self, name: str, value: object, allowed: str, kind: str = "parameter") -> None:
         self.name, self.value, self.allowed = name, value, allowed
         super().__init__(f"{kind} {name!r}: got {value!r}; allowed: {allowed}")
 

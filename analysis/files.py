@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path, text):
+def write_atomic(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder, then rename it.
 
     A rename within a folder is atomic: the file is whole or absent, never truncated. The

@@ -1,13 +1,14 @@
 """Content hashes: what identifies a version of the data or the code (light: no pandas)."""
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from analysis.errors import DataError, Problem
 from analysis.paths import DATA_DIR, DATAPACKAGE, TABLES, shown_path
 
 
-def content_hash(*parts):
+def content_hash(*parts: object) -> str:
     """The project's one hash recipe: SHA-256 of the parts (text or bytes), each ended by a NUL,
     cut to 16 hex digits (64 bits: ample for telling versions of a small project apart).
 
@@ -22,12 +23,12 @@ def content_hash(*parts):
     return digest.hexdigest()[:16]
 
 
-def fingerprint(paths):
+def fingerprint(paths: Iterable[str | Path]) -> str:
     """A content hash of files (names and bytes), in a stable order."""
     return content_hash(*(part for path in sorted(Path(p) for p in paths) for part in (path.name, path.read_bytes())))
 
 
-def data_version(data_dir=DATA_DIR):
+def data_version(data_dir: str | Path = DATA_DIR) -> str:
     """The data's version: a hash of ``datapackage.json`` and every table.
 
     Only the package's own files count: a stray file in ``data/`` changes nothing. A file

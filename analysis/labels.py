@@ -6,6 +6,8 @@ no label yet (a new status added to the schema) is shown in plain words rather t
 code, and ``tests/test_labels.py`` fails until it gets a label here.
 """
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 LABELS = {
@@ -131,7 +133,7 @@ LABELS = {
 }
 
 
-def label(field, code):
+def label(field: str, code: object) -> str:
     """The reader's word for ``code`` of ``field``; a code without a label in plain words.
 
     >>> label("bound", "at_least"), label("status", "no_such_status")
@@ -143,7 +145,7 @@ def label(field, code):
     return LABELS.get(field, {}).get(code) or code.replace("_", " ").capitalize()
 
 
-def in_sentence(field, code):
+def in_sentence(field: str, code: object) -> str:
     """A label inside a sentence: its first letter in lower case unless it begins a name.
 
     >>> in_sentence("contribution", "collective_defence"), in_sentence("topic", "nato")
@@ -153,12 +155,12 @@ def in_sentence(field, code):
     return word if word[:2].isupper() else word[:1].lower() + word[1:]
 
 
-def labelled(values, field):
+def labelled(values: Iterable[object], field: str) -> pd.Series:
     """A column of codes as their labels (a Series of str)."""
     return pd.Series([label(field, v) for v in values], index=getattr(values, "index", None), dtype=object)
 
 
-def actor_name(actors, actor_id):
+def actor_name(actors: pd.DataFrame, actor_id: str) -> str:
     """An actor's name from the actors table (its id never reaches a reader)."""
     names = actors.set_index("actor_id")["name"]
     return str(names.get(actor_id, label("actor", actor_id)))

@@ -9,18 +9,22 @@ calls :func:`check_run_parameters` before any kernel starts. Both raise
 import ast
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from analysis.csvfile import read_csv
 from analysis.errors import DataError, ParameterError, Problem
 from analysis.paths import DATA_DIR, shown_path
 
+# A parameter's check: returns nothing, raises ParameterError for a value that is not allowed.
+Check = Callable[[object], None]
 AS_OF_ALLOWED = "an ISO date YYYY-MM-DD (e.g. 2025-09-05), or None for all data"
 
 SCALES = ("log", "linear")
 DEFAULT_SOURCES = ("spectator_morenets", "brookings_pifer")
 
 # Each notebook's parameters and their defaults: the one place they are declared.
-NOTEBOOK_PARAMETERS = {
+NOTEBOOK_PARAMETERS: dict[str, dict[str, str | None]] = {
     "overview": {"as_of": None},
     "force_size": {"as_of": None, "scale": "log"},
     "pledges": {"as_of": None, "actor": None, "contribution": None},
@@ -28,7 +32,7 @@ NOTEBOOK_PARAMETERS = {
 }
 
 
-def check_parameters(notebook, namespace):
+def check_parameters(notebook: str, namespace: Mapping[str, Any]) -> dict[str, Any]:
     """Check a notebook's parameter values; return them as a dict.
 
     ``namespace`` is the notebook's ``globals()``. The declared parameters' values are
@@ -42,13 +46,13 @@ def check_parameters(notebook, namespace):
     return check_run_parameters(notebook, values)
 
 
-def injected_names(history):
+def injected_names(history: Iterable[object]) -> set[str]:
     r"""The names assigned in the cells papermill injected (they start with ``# Parameters``).
 
     >>> sorted(injected_names(["import analysis", "# Parameters\nas_of = '2025-02-15'\ncolour = 'red'\n"]))
     ['as_of', 'colour']
     """
-    names = set()
+    names: set[str] = set()
     for source in history:
         if isinstance(source, str) and source.lstrip().startswith("# Parameters"):
             for node in ast.parse(source).body:
@@ -57,7 +61,7 @@ def injected_names(history):
     return names
 
 
-def check_run_parameters(notebook, values):
+def check_run_parameters(notebook: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """Check parameter ``values`` for ``notebook`` (before a run); return them, with defaults."""
     if notebook not in NOTEBOOK_PARAMETERS:
         raise ParameterError("notebook", notebook, ", ".join(NOTEBOOK_PARAMETERS))
@@ -73,7 +77,7 @@ def check_run_parameters(notebook, values):
     return checked
 
 
-def check_value(name, value):
+def check_value(name: str, value: object) -> object:
     """Check one parameter's value, as the Python API's functions do: ParameterError if not allowed.
 
     >>> check_value("scale", "logarithmic")
@@ -85,7 +89,7 @@ def check_value(name, value):
     return value
 
 
-def parse_iso_date(value):
+def parse_iso_date(value: object) -> dt.date:
     """``value`` (an ISO date string or a date) as a ``datetime.date``, or ParameterError for as_of.
 
     >>> parse_iso_date("2025-09-05")
@@ -103,14 +107,14 @@ def parse_iso_date(value):
     raise ParameterError("as_of", value, AS_OF_ALLOWED)
 
 
-def _check_as_of(value):
+def _check_as_of(value: object) -> None:
     if value is not None and not isinstance(value, str):
         raise ParameterError("as_of", value, AS_OF_ALLOWED)
     if value is not None:
         parse_iso_date(value)
 
 
-def column_values(table, column):
+def column_values(table: str, column: str) -> list[str]:
     """The values of one column of a table, read straight from its CSV (light: no pandas).
 
     The data may not be validated yet: a missing file or column is a DataError naming it.
@@ -122,13 +126,13 @@ def column_values(table, column):
     return [row[column] for row in text.records()]
 
 
-def _check_scale(value):
+def _check_scale(value: object) -> None:
     if value not in SCALES:
         raise ParameterError("scale", value, " or ".join(repr(s) for s in SCALES))
 
 
-def _one_of_column(name, table, column, allow_none):
-    def check(value):
+def _one_of_column(name: str, table: str, column: str, allow_none: bool) -> Check:
+    def check(value: object) -> None:
         if value is None and allow_none:
             return
         known = column_values(table, column)
@@ -139,18 +143,18 @@ def _one_of_column(name, table, column, allow_none):
     return check
 
 
-def _all_of(*checks):
+def _all_of(*checks: Check) -> Check:
     """A check that runs each of ``checks`` in turn (a source must exist, then have coded claims)."""
 
-    def check(value):
+    def check(value: object) -> None:
         for one in checks:
             one(value)
 
     return check
 
 
-def _one_of_enum(name, table, column):
-    def check(value):
+def _one_of_enum(name: str, table: str, column: str) -> Check:
+    def check(value: object) -> None:
         from analysis.schema import schema_fields
 
         if value is None:
@@ -163,7 +167,7 @@ def _one_of_enum(name, table, column):
     return check
 
 
-_CHECKS = {
+_CHECKS: dict[str, Check] = {
     "as_of": _check_as_of,
     "scale": _check_scale,
     # An actor or source the data has nothing for could only give an empty page: not allowed.

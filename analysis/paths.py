@@ -6,7 +6,7 @@ from pathlib import Path
 DATAPACKAGE = "datapackage.json"
 
 
-def project_root():
+def project_root() -> Path:
     """The project folder: the one holding ``data/``, ``notebooks/`` and ``reports.yml``.
 
     ``$ANALYSIS_PROJECT_DIR`` if set; else the source checkout this package sits in; else
@@ -42,7 +42,7 @@ VALIDATED_DATA_VARIABLE = "ANALYSIS_VALIDATED_DATA"
 TABLES = ("sources", "actors", "force_size", "pledges", "events", "claims", "corrections")
 
 
-def seeds_dir():
+def seeds_dir() -> Path:
     """The folder of the two seed texts: ``$ANALYSIS_SEEDS_DIR`` or ``../shared/seeds``.
 
     The project quotes the seed texts but never copies them, so quotes attributed to them are
@@ -51,7 +51,7 @@ def seeds_dir():
     return Path(os.environ.get("ANALYSIS_SEEDS_DIR", PROJECT_ROOT.parent / "shared" / "seeds"))
 
 
-def shown_path(path):
+def shown_path(path: str | os.PathLike[str]) -> str:
     """A path as a person would type it: relative to the project when inside it."""
     path = Path(path).resolve()
     try:

@@ -12,7 +12,7 @@ from analysis.rules import normalise, raise_problems, readable, seed_quote_count
 __all__ = ["check_seed_quotes", "normalise"]
 
 
-def check_seed_quotes(data_dir=DATA_DIR, seeds=None):
+def check_seed_quotes(data_dir: Path = DATA_DIR, seeds: str | Path | None = None) -> int:
     """Raise :class:`DataError` naming each quote not found verbatim in its seed text.
 
     Returns the number of quotes checked.

@@ -26,7 +26,9 @@ import csv
 import hashlib
 import json
 import sys
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from analysis.paths import DATA_DIR, DATAPACKAGE, TABLES
 
@@ -34,7 +36,7 @@ RELEASE_FILE = "release-rows.json"
 WITHDRAWN = "_row"
 
 
-def row_hash(row, fields):
+def row_hash(row: Mapping[str, str], fields: Iterable[str]) -> str:
     """SHA-256 of a row's values for ``fields``, in sorted field order (missing cells count as empty).
 
     Sorting the names makes the hash independent of column order; pairing each value with its
@@ -50,27 +52,27 @@ def row_hash(row, fields):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def read_rows(path):
+def read_rows(path: str | Path) -> tuple[list[dict[str, str]], list[str]]:
     """The rows of a CSV file as dicts of text, and its field names (no types: hashes see the text)."""
     with open(path, newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         return list(reader), list(reader.fieldnames or [])
 
 
-def table_keys(data_dir=DATA_DIR):
+def table_keys(data_dir: str | Path = DATA_DIR) -> dict[str, str]:
     """Primary-key field of each table, read from the descriptor."""
     descriptor = json.loads((Path(data_dir) / DATAPACKAGE).read_text(encoding="utf-8"))
     return {resource["name"]: resource["schema"]["primaryKey"][0] for resource in descriptor["resources"]}
 
 
-def package_version(data_dir=DATA_DIR):
+def package_version(data_dir: str | Path = DATA_DIR) -> str:
     """The ``version`` the data package declares."""
     return json.loads((Path(data_dir) / DATAPACKAGE).read_text(encoding="utf-8"))["version"]
 
 
-def build_release(data_dir=DATA_DIR):
+def build_release(data_dir: str | Path = DATA_DIR) -> dict[str, Any]:
     """The release record of the tables as they are now: version, and per table key, fields and row hashes."""
-    keys, tables = table_keys(data_dir), {}
+    keys, tables = table_keys(data_dir), dict[str, Any]()
     for name in TABLES:
         rows, fields = read_rows(Path(data_dir) / f"{name}.csv")
         tables[name] = {
@@ -82,25 +84,25 @@ def build_release(data_dir=DATA_DIR):
     return {"version": package_version(data_dir), "hash_rule": rule, "tables": tables}
 
 
-def write_release(data_dir=DATA_DIR):
+def write_release(data_dir: str | Path = DATA_DIR) -> Path:
     """Write ``release-rows.json`` for the current version; return its path."""
     path = Path(data_dir) / RELEASE_FILE
     path.write_text(json.dumps(build_release(data_dir), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
 
-def load_release(data_dir=DATA_DIR):
+def load_release(data_dir: str | Path = DATA_DIR) -> dict[str, Any]:
     """The last release record, as written by :func:`write_release`."""
     return json.loads((Path(data_dir) / RELEASE_FILE).read_text(encoding="utf-8"))
 
 
-def later_corrections(release, corrections):
+def later_corrections(release: Mapping[str, Any], corrections: list[dict[str, str]]) -> list[dict[str, str]]:
     """Correction rows made after the release (those whose id the release does not hold), in file order."""
     released = release["tables"]["corrections"]["rows"]
     return [row for row in corrections if row["correction_id"] not in released]
 
 
-def undo(row, corrections):
+def undo(row: Mapping[str, str], corrections: list[dict[str, str]]) -> tuple[dict[str, str], list[str]]:
     """The row as it was before ``corrections`` (one row's, in file order), and what did not fit.
 
     Corrections are undone newest first; each must find its ``new_value`` in the field it names,
@@ -115,14 +117,14 @@ def undo(row, corrections):
     return before, problems
 
 
-def unexplained_changes(release, data_dir=DATA_DIR):
+def unexplained_changes(release: Mapping[str, Any], data_dir: str | Path = DATA_DIR) -> list[str]:
     """Every released row that differs from the release without corrections explaining it.
 
     Returns one message per row (empty list: every change is on record). A released row that is
     gone needs a ``_row`` correction; a released correction row must be unchanged.
     """
     corrections, _ = read_rows(Path(data_dir) / "corrections.csv")
-    later, problems = later_corrections(release, corrections), []
+    later, problems = later_corrections(release, corrections), list[str]()
     for name, table in release["tables"].items():
         rows, _ = read_rows(Path(data_dir) / f"{name}.csv")
         current = {row[table["key"]]: row for row in rows}
@@ -140,7 +142,7 @@ def unexplained_changes(release, data_dir=DATA_DIR):
     return problems
 
 
-def main(argv=None, data_dir=DATA_DIR):
+def main(argv: list[str] | None = None, data_dir: str | Path = DATA_DIR) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.release", description="Write or check release-rows.json.")
     parser.add_argument("--check", action="store_true", help="list released rows changed without a correction")
     args = parser.parse_args(argv)

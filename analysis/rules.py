@@ -13,9 +13,11 @@ stop the checks that need their cells.
 """
 
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
-from analysis.csvfile import read_csv
+from analysis.csvfile import CsvText, read_csv
 from analysis.errors import DataError, Problem
 from analysis.paths import DATA_DIR, DATAPACKAGE, TABLES, seeds_dir, shown_path
 from analysis.schema import schema_fields
@@ -34,7 +36,12 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MARKS = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 
 
-def check(data_dir=DATA_DIR, names=TABLES, seeds=None, quotes=True):
+def check(
+    data_dir: str | Path = DATA_DIR,
+    names: Iterable[str] = TABLES,
+    seeds: str | Path | None = None,
+    quotes: bool = True,
+) -> list[Problem]:
     """Every problem in tables ``names`` (and the files they refer to), as a list of Problems.
 
     ``quotes=False`` leaves out the seed-quote check (for one table, or without the seeds).
@@ -53,15 +60,16 @@ def check(data_dir=DATA_DIR, names=TABLES, seeds=None, quotes=True):
     return problems
 
 
-def raise_problems(problems):
+def raise_problems(problems: list[Problem]) -> None:
     """Raise one DataError listing ``problems``, if there are any."""
     if problems:
         raise DataError(problems)
 
 
-def readable(data_dir, names):
+def readable(data_dir: str | Path, names: Iterable[str]) -> tuple[dict[str, CsvText], list[Problem]]:
     """The tables that read as CSV text ({name: CsvText}), and a problem for each that does not."""
-    texts, problems = {}, []
+    texts: dict[str, CsvText] = {}
+    problems: list[Problem] = []
     for name in names:
         try:
             texts[name] = read_csv(Path(data_dir) / f"{name}.csv")
@@ -73,7 +81,7 @@ def readable(data_dir, names):
 # --- schema (frictionless) --------------------------------------------------------------
 
 
-def schema_problems(data_dir, names=TABLES):
+def schema_problems(data_dir: str | Path, names: Iterable[str] = TABLES) -> list[Problem]:
     """Frictionless's findings for tables ``names``, each as a Problem with line and column."""
     package = read_package(data_dir)
     if list(names) == list(TABLES):
@@ -85,7 +93,7 @@ def schema_problems(data_dir, names=TABLES):
             report = package.get_resource(name).validate()
             tasks, errors = tasks + report.tasks, errors + report.errors
     keys = {name: resource["schema"].get("primaryKey", [None])[0] for name, resource in schema_fields(data_dir).items()}
-    problems = []
+    problems: list[Problem] = []
     for task in tasks:
         path = Path(data_dir) / Path(task.place).name if task.place else Path(data_dir) / DATAPACKAGE
         try:
@@ -97,7 +105,7 @@ def schema_problems(data_dir, names=TABLES):
     return problems + [_problem(error.to_dict(), Path(data_dir) / DATAPACKAGE, [], [], None) for error in errors]
 
 
-def read_package(data_dir=DATA_DIR):
+def read_package(data_dir: str | Path = DATA_DIR) -> Any:
     """The frictionless Package for ``data_dir``; a broken descriptor raises DataError."""
     import json
 
@@ -110,10 +118,10 @@ def read_package(data_dir=DATA_DIR):
         raise DataError([Problem(shown_path(path), f"not a valid data package: {error}")]) from None
 
 
-def _problem(error, path, lines, header, key):
+def _problem(error: dict[str, Any], path: Path, lines: list[int], header: list[str], key: str | None) -> Problem:
     """One frictionless error as a Problem naming line, column and value."""
 
-    def line_of(row):
+    def line_of(row: int | None) -> int | None:
         return lines[row - 1] if row and row <= len(lines) else row
 
     row = error.get("rowNumber") or (error.get("rowNumbers") or [None])[0]
@@ -135,9 +143,9 @@ def _problem(error, path, lines, header, key):
 # --- rules across fields ----------------------------------------------------------------
 
 
-def date_problems(texts, fields, data_dir):
+def date_problems(texts: Mapping[str, CsvText], fields: Mapping[str, Any], data_dir: str | Path) -> list[Problem]:
     """A problem for each ISO date outside EARLIEST_DATE..LATEST_DATE (other values: the schema's)."""
-    problems = []
+    problems: list[Problem] = []
     for name, text in texts.items():
         dates = [field["name"] for field in fields[name]["schema"]["fields"] if field["type"] == "date"]
         shown = shown_path(Path(data_dir) / f"{name}.csv")
@@ -156,9 +164,9 @@ def date_problems(texts, fields, data_dir):
     return problems
 
 
-def bound_problems(text, path):
+def bound_problems(text: CsvText, path: Path) -> list[Problem]:
     """Force_size's cross-field rules: the bound's values are there, and low <= high."""
-    shown, problems = shown_path(path), []
+    shown, problems = shown_path(path), list[Problem]()
     for row, line in zip(text.records(), text.lines, strict=True):
         low, high, bound = row.get("low", ""), row.get("high", ""), row.get("bound", "")
         problems += [
@@ -180,7 +188,7 @@ def bound_problems(text, path):
 # --- quotes -----------------------------------------------------------------------------
 
 
-def normalise(text):
+def normalise(text: str) -> str:
     """Fold typographic quote marks to straight ones and whitespace runs to one space.
 
     Only these are forgiven: a quote that differs from its seed text in any other character
@@ -192,10 +200,11 @@ def normalise(text):
     return re.sub(r"\s+", " ", text.translate(_MARKS)).strip()
 
 
-def seed_quote_problems(texts, data_dir, seeds):
+def seed_quote_problems(texts: Mapping[str, CsvText], data_dir: str | Path, seeds: str | Path) -> list[Problem]:
     """A problem for each quote attributed to a seed text that is not in it, word for word."""
     sources_path = Path(data_dir) / "sources.csv"
-    seed_texts, problems = {}, []
+    seed_texts: dict[str, str] = {}
+    problems: list[Problem] = []
     for row, line in zip(texts["sources"].records(), texts["sources"].lines, strict=True):
         if not row.get("seed_file"):
             continue
@@ -216,7 +225,7 @@ def seed_quote_problems(texts, data_dir, seeds):
         if "quote" not in text.header:
             continue
         for row, line in zip(text.records(), text.lines, strict=True):
-            seed = seed_texts.get(row.get("source_id"))
+            seed = seed_texts.get(row.get("source_id", ""))
             if seed is not None and normalise(row.get("quote", "")) not in seed:
                 problems.append(
                     Problem(
@@ -230,7 +239,7 @@ def seed_quote_problems(texts, data_dir, seeds):
     return problems
 
 
-def seed_quote_count(texts, seeds):
+def seed_quote_count(texts: Mapping[str, CsvText], seeds: str | Path) -> int:
     """How many quotes are attributed to a seed text that is present (what the quote check covers)."""
     present = {
         row["source_id"]

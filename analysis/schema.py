@@ -2,12 +2,13 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
 from analysis.errors import DataError, Problem
 from analysis.paths import DATA_DIR, DATAPACKAGE, shown_path
 
 
-def schema_fields(data_dir=DATA_DIR):
+def schema_fields(data_dir: str | Path = DATA_DIR) -> dict[str, dict[str, Any]]:
     """The descriptor of every table, as plain dicts keyed by table name (DataError if unreadable)."""
     path = Path(data_dir) / DATAPACKAGE
     try:

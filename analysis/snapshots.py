@@ -7,11 +7,16 @@ and a report is executed again only when what it can see changed.
 
 import calendar
 import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analysis.errors import ParameterError
 from analysis.hashing import content_hash
 from analysis.params import parse_iso_date
 from analysis.paths import DATA_DIR, DATAPACKAGE, TABLES
+
+if TYPE_CHECKING:  # pandas loads only when a Record is made
+    import pandas as pd
 
 EVERY = ("week", "month")
 RANGE_ALLOWED = "START:END, two ISO dates (YYYY-MM-DD) with START on or before END"
@@ -19,7 +24,7 @@ RANGE_ALLOWED = "START:END, two ISO dates (YYYY-MM-DD) with START on or before E
 MAX_SNAPSHOT_DATES = 520
 
 
-def snapshot_dates(date_range, every):
+def snapshot_dates(date_range: str, every: str) -> list[dt.date]:
     """The days from START to END inclusive, a week or a calendar month apart.
 
     >>> snapshot_dates("2025-01-31:2025-04-01", "month")
@@ -54,7 +59,7 @@ def snapshot_dates(date_range, every):
     return days
 
 
-def _add_months(day, months):
+def _add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
@@ -67,7 +72,7 @@ class Record:
     tables are read without validating them again; otherwise they are loaded with validation.
     """
 
-    def __init__(self, data_dir=DATA_DIR, validated=False):
+    def __init__(self, data_dir: Path = DATA_DIR, validated: bool = False) -> None:
         from analysis.data import known_from, load_table, read_validated_table
 
         self.data_dir = data_dir
@@ -76,16 +81,16 @@ class Record:
         sources = self.frames["sources"]
         self.known = {name: known_from(frame, name, sources) for name, frame in self.frames.items()}
 
-    def change_days(self):
+    def change_days(self) -> list[dt.date]:
         """Every day on which some row became known, in order."""
         return sorted({day.date() for known in self.known.values() for day in known.dropna()})
 
-    def effective_date(self, day):
+    def effective_date(self, day: dt.date) -> dt.date | None:
         """The last day on or before ``day`` when the record changed (None before its first row)."""
         earlier = [change for change in self.change_days() if change <= day]
         return earlier[-1] if earlier else None
 
-    def over_time(self, as_of=None):
+    def over_time(self, as_of: str | dt.date | None = None) -> "pd.DataFrame":
         """The record-over-time table for the first of each month from the first figure or pledge
         to ``as_of`` (default: the last change), and ``as_of`` itself."""
         from analysis.transforms import record_over_time
@@ -99,7 +104,7 @@ class Record:
         days = snapshot_dates(f"{first.date().replace(day=1)}:{last}", "month")
         return record_over_time(self.frames, self.known, sorted({*days, last}))
 
-    def visible_version(self, as_of):
+    def visible_version(self, as_of: str | dt.date) -> str:
         """A hash of all a report as of ``as_of`` can see: the schema and the rows known by then.
 
         Each table's first day is included too, since a report may say when its data begins.
@@ -107,7 +112,7 @@ class Record:
         import pandas as pd
 
         cutoff = pd.Timestamp(as_of)
-        parts = [(self.data_dir / DATAPACKAGE).read_bytes()]
+        parts: list[object] = [(self.data_dir / DATAPACKAGE).read_bytes()]
         for name in TABLES:
             known = self.known[name]
             visible = self.frames[name][known.isna() | (known <= cutoff)]

@@ -1,19 +1,23 @@
 """Sentences for the notebooks' prose, with every number taken from the data.
 
-Notebooks show these as Markdown (or, for the headline, HTML), so no figure in a report is
-typed by hand and none can drift from the tables. Every value that comes from the data goes
+Notebooks show these as Markdown (the headline above them, in HTML, is
+:mod:`analysis.headline`'s), so no figure in a report is typed by hand and none can drift
+from the tables. Every value that comes from the data goes
 through :mod:`analysis.text` (``md_text`` in Markdown, ``html_text`` in HTML), so a label,
 name or quote is shown as text whatever characters it holds.
 """
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 import pandas as pd
 
 from analysis.labels import actor_name, in_sentence, label
-from analysis.text import html_text, link, md_text
-from analysis.transforms import largest_demand, latest_figure
+from analysis.text import link, md_text
+from analysis.transforms import figure_label, largest_demand, latest_entries, latest_figure, plain_int
 
 
-def day(value):
+def day(value: Any) -> str:
     """A date as a reader writes it.
 
     >>> day(pd.Timestamp("2025-09-05"))
@@ -22,12 +26,12 @@ def day(value):
     return f"{pd.Timestamp(value):%-d %B %Y}"
 
 
-def as_of_phrase(as_of):
+def as_of_phrase(as_of: str | None) -> str:
     """'As of 15 February 2025' or 'On the latest data'."""
     return f"As of {day(as_of)}" if as_of else "On the latest data"
 
 
-def plural(count, one, many=None):
+def plural(count: int, one: str, many: str | None = None) -> str:
     """'1 actor', '2 actors'.
 
     >>> plural(1, "actor"), plural(3, "country", "countries")
@@ -36,13 +40,19 @@ def plural(count, one, many=None):
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
-def no_data_yet(what, as_of, first_date):
+def no_data_yet(what: str, as_of: str | None, first_date: Any) -> str:
     """The message a reader sees instead of a chart when nothing was known yet."""
     first = f" The first is dated {day(first_date)}." if pd.notna(first_date) else ""
     return f"**No data yet.** {as_of_phrase(as_of)}, the record holds no {what}.{first}"
 
 
-def empty_because(what, as_of, first_date, filters=None, unfiltered=0):
+def empty_because(
+    what: str,
+    as_of: str | None,
+    first_date: Any,
+    filters: Mapping[str, str | None] | None = None,
+    unfiltered: int = 0,
+) -> str:
     """Why a section is empty: this page's filter, or nothing yet on record for its date.
 
     ``filters`` maps a filter's description to its value as a reader knows it (e.g.
@@ -58,7 +68,7 @@ def empty_because(what, as_of, first_date, filters=None, unfiltered=0):
     return no_data_yet(what, as_of, first_date)
 
 
-def record_summary(sizes, as_of=None, lead=True):
+def record_summary(sizes: Mapping[str, Mapping[str, int]], as_of: str | None = None, lead: bool = True) -> str:
     """One sentence on how much the record holds (``lead=False``: without the date, after another sentence)."""
     rows = sizes["rows"]
     return (
@@ -69,13 +79,11 @@ def record_summary(sizes, as_of=None, lead=True):
     )
 
 
-def currency(frames, as_of=None):
+def currency(frames: Mapping[str, pd.DataFrame], as_of: str | None = None) -> str:
     """How current the record is: its latest dated entry and its latest source, as of the run.
 
     ``frames`` maps table names to tables cut to ``as_of`` (see ``transforms.latest_entries``).
     """
-    from analysis.transforms import latest_entries
-
     entry, source = latest_entries(frames)
     if entry is None:
         return f"{as_of_phrase(as_of)}, the record holds no dated entry yet."
@@ -90,10 +98,10 @@ def currency(frames, as_of=None):
     return text + "."
 
 
-def _entry_words(table, row, actors, escape=md_text):
+def _entry_words(
+    table: str, row: pd.Series, actors: pd.DataFrame | None, escape: Callable[[Any], str] = md_text
+) -> str:
     """A dated row of the record in words (names and labels, never ids)."""
-    from analysis.transforms import figure_label, plain_int
-
     if table == "force_size":
         figure = figure_label(plain_int(row["low"]), plain_int(row["high"]), row["bound"])
         return f"the figure {escape(figure)} put forward by {escape(row['put_forward_by'])}"
@@ -103,10 +111,8 @@ def _entry_words(table, row, actors, escape=md_text):
     return escape(row["title"])
 
 
-def currency_facts(frames):
+def currency_facts(frames: Mapping[str, pd.DataFrame]) -> dict[str, str]:
     """The latest dated entry and latest source as plain words (for pages that are not Markdown)."""
-    from analysis.transforms import latest_entries
-
     entry, source = latest_entries(frames)
     facts = {}
     if entry is not None:
@@ -117,7 +123,7 @@ def currency_facts(frames):
     return facts
 
 
-def credit(row, escape=md_text):
+def credit(row: Mapping[str, Any], escape: Callable[[Any], str] = md_text) -> str:
     """Who published a figure or quote, linked, with the kind of outlet and whom it relays.
 
     >>> row = {"publisher": "Kyiv Post", "url": "https://kyivpost.com/x", "outlet_type": "newspaper",
@@ -133,7 +139,7 @@ def credit(row, escape=md_text):
     return ", ".join(parts)
 
 
-def force_size_story(series, as_of=None, first_date=None):
+def force_size_story(series: pd.DataFrame, as_of: str | None = None, first_date: Any = None) -> str:
     """The force-size series in a few sentences: first, the largest demand, the latest offer."""
     if series.empty:
         return no_data_yet("figure for the size of a European force", as_of, first_date)
@@ -160,7 +166,7 @@ def force_size_story(series, as_of=None, first_date=None):
     return text + "."
 
 
-def steps_story(steps, source_name):
+def steps_story(steps: pd.DataFrame, source_name: str) -> str:
     """A text's own sequence of figures, placed on the record's dates, with each step's change."""
     if steps.empty:
         return f"{md_text(source_name)} names no force-size figure that is on record for this date."
@@ -171,7 +177,15 @@ def steps_story(steps, source_name):
     return f"The figures {md_text(source_name)} names, on the record's dates: " + " → ".join(parts) + "."
 
 
-def pledges_story(latest, us, actors, as_of=None, first_date=None, filters=None, unfiltered=0):
+def pledges_story(
+    latest: pd.DataFrame,
+    us: pd.DataFrame,
+    actors: pd.DataFrame,
+    as_of: str | None = None,
+    first_date: Any = None,
+    filters: Mapping[str, str | None] | None = None,
+    unfiltered: int = 0,
+) -> str:
     """Who stands where, and what the US has offered and ruled out."""
     if latest.empty:
         return empty_because("pledge statement", as_of, first_date, filters, unfiltered)
@@ -192,7 +206,7 @@ def pledges_story(latest, us, actors, as_of=None, first_date=None, filters=None,
     )
 
 
-def pledged_summary(latest, actors, as_of=None, lead=True):
+def pledged_summary(latest: pd.DataFrame, actors: pd.DataFrame, as_of: str | None = None, lead: bool = True) -> str:
     """Who has pledged what, as of the run: the sentence that opens the overview.
 
     Generated from the latest statement of each actor and contribution, so it is true for
@@ -209,7 +223,14 @@ def pledged_summary(latest, actors, as_of=None, lead=True):
     return f"{start} pledges on record come from " + "; ".join(parts) + "."
 
 
-def comparison_story(name_a, name_b, stances, shared, differing, checks):
+def comparison_story(
+    name_a: str,
+    name_b: str,
+    stances: pd.DataFrame,
+    shared: pd.DataFrame,
+    differing: pd.DataFrame,
+    checks: pd.DataFrame,
+) -> str:
     """What the comparison of two sources finds, in numbers."""
     a, b = md_text(name_a), md_text(name_b)
     if stances.empty:
@@ -225,88 +246,13 @@ def comparison_story(name_a, name_b, stances, shared, differing, checks):
     )
 
 
-def source_label(sources, source_id):
+def source_label(sources: pd.DataFrame, source_id: str) -> str:
     """A source as a reader knows it: publisher, and author where there is one."""
     row = sources.set_index("source_id").loc[source_id]
     return f"{row['publisher']} ({row['author']})" if pd.notna(row["author"]) else str(row["publisher"])
 
 
-# --- the headline at the top of a page ----------------------------------------------------
-
-
-def short_figure(row):
-    """A figure for a big number: '200,000+', 'up to 30,000', '25,000–30,000'.
-
-    >>> short_figure({"low": 200000, "high": None, "bound": "at_least", "label": "more than 200,000"})
-    '200,000+'
-    """
-    if row["bound"] == "at_least":
-        return f"{int(row['low']):,}+"
-    return str(row["label"])
-
-
-def headline(sentence, numbers):
-    """The page's finding: one sentence and up to two big numbers, as HTML.
-
-    ``sentence`` is already-escaped HTML from the functions below; each number is
-    ``(figure, what it is)``, plain text that is escaped here.
-    """
-    cards = "".join(
-        f'<div class="big-number"><span class="figure">{html_text(figure)}</span>'
-        f'<span class="what">{html_text(what)}</span></div>'
-        for figure, what in numbers[:2]
-    )
-    return (
-        f'<section class="headline" aria-label="Headline"><p>{sentence}</p>'
-        f'<div class="big-numbers">{cards}</div></section>'
-    )
-
-
-def force_headline(series, as_of=None):
-    """From the largest demand to the latest offer, in one sentence and two numbers."""
-    asked, offered = largest_demand(series), latest_figure(series)
-    when = as_of_phrase(as_of)
-    if asked is None and offered is None:
-        return headline(html_text(f"{when}, no figure for the size of a European force is on record."), [])
-    numbers, words = [], []
-    if asked is not None:
-        numbers.append((short_figure(asked), f"asked by {asked['put_forward_by']}, {day(asked['date'])}"))
-        words.append(f"{html_text(asked['put_forward_by'])} asked for {html_text(asked['label'])} troops")
-    if offered is not None:
-        numbers.append(
-            (short_figure(offered), f"latest plan or commitment: {offered['put_forward_by']}, {day(offered['date'])}")
-        )
-        words.append(f"the latest plan or commitment on record is {html_text(offered['label'])}")
-    else:
-        words.append("no government has yet put a plan or a commitment on the table")
-    return headline(f"{html_text(when)}, " + "; ".join(words) + ".", numbers)
-
-
-def pledges_headline(latest, as_of=None, filters=None):
-    """How many contributions are pledged and how many ruled out, in one sentence and two numbers."""
-    statuses = latest["status"].astype(str)
-    pledged = int(statuses.isin(["pledged", "delivered"]).sum())
-    declined = int((statuses == "declined").sum())
-    scope = "".join(f" ({html_text(name)}: {html_text(value)})" for name, value in (filters or {}).items() if value)
-    sentence = (
-        f"{html_text(as_of_phrase(as_of))}{scope}, {plural(pledged, 'contribution is', 'contributions are')} pledged "
-        f"and {plural(declined, 'is', 'are')} ruled out, out of {plural(len(latest), 'position')} on record."
-    )
-    return headline(sentence, [(str(pledged), "contributions pledged"), (str(declined), "ruled out")])
-
-
-def perspectives_headline(name_a, name_b, checks):
-    """How many of the two texts' checkable claims the record supports."""
-    verdicts = checks["verdict"].value_counts()
-    agrees, conflicts = int(verdicts.get("agrees", 0)), int(verdicts.get("conflicts", 0))
-    sentence = (
-        f"Of the {plural(len(checks), 'checkable claim')} in {html_text(name_a)} and {html_text(name_b)}, the dated "
-        f"record supports {agrees} and contradicts {conflicts}."
-    )
-    return headline(sentence, [(str(agrees), "claims the record supports"), (str(conflicts), "claims it contradicts")])
-
-
-def corrections_story(corrections, as_of=None):
+def corrections_story(corrections: pd.DataFrame, as_of: str | None = None) -> str:
     """How many corrections the record has had, and the latest, as a sentence."""
     if corrections.empty:
         return f"{as_of_phrase(as_of)}, no published row of the record has been corrected."

@@ -9,6 +9,8 @@ tables, links, CSV downloads) goes through this module, so there is one place to
 import html
 import re
 import urllib.parse
+from collections.abc import Callable
+from typing import TypeVar
 
 # CommonMark lets any ASCII punctuation be escaped with a backslash; these are the ones that
 # start emphasis, links, images, code, headings, lists, tables or raw HTML.
@@ -17,10 +19,11 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:@])")
 # A cell that is only a number is read as that number by a spreadsheet, never as a formula.
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+T = TypeVar("T")
 LINK_SCHEMES = ("http", "https")
 
 
-def html_text(value):
+def html_text(value: object) -> str:
     """``value`` as HTML text: markup characters become entities.
 
     >>> html_text('<img src=x onerror="alert(1)">')
@@ -29,7 +32,7 @@ def html_text(value):
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def md_text(value):
+def md_text(value: object) -> str:
     """``value`` as Markdown text: no HTML, no emphasis, no link, whatever it holds.
 
     HTML characters become entities (Markdown renderers pass raw HTML through), and
@@ -41,7 +44,7 @@ def md_text(value):
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html_text(value))
 
 
-def safe_url(url):
+def safe_url(url: object) -> str | None:
     """``url`` if it is an absolute http(s) address, else None (``javascript:``, ``data:``, relative...).
 
     >>> safe_url("https://example.org/a?b=1"), safe_url(" JavaScript:alert(1)"), safe_url("//evil")
@@ -55,7 +58,7 @@ def safe_url(url):
     return None
 
 
-def link(text, url, escape=html_text, title=None):
+def link(text: object, url: object, escape: Callable[[object], str] = html_text, title: object = None) -> str:
     """An HTML link to ``url`` showing ``text``; only the text when the address is not http(s).
 
     ``escape`` escapes the text for where it goes: :func:`html_text` in HTML, :func:`md_text`
@@ -74,7 +77,7 @@ def link(text, url, escape=html_text, title=None):
     return f'<a href="{html_text(address)}" rel="noopener"{extra}>{shown}</a>'
 
 
-def csv_cell(value):
+def csv_cell(value: T) -> T | str:
     """A CSV cell that a spreadsheet cannot run: the OWASP rule for formula-leading text.
 
     Text that starts with ``= + - @``, a tab or a carriage return gets a leading single quote.

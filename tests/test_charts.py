@@ -42,23 +42,58 @@ def _tooltip_fields(spec):
 
 def test_force_size_chart_draws_a_labelled_line_through_plans_and_commitments(record):
     spec = charts.force_size_chart(record["series"], scale="log", actors=record["actors"]).to_dict()
-    assert spec["title"]["text"] == "Proposed size of a European force for Ukraine"
+    assert " ".join(spec["title"]["text"]) == "Proposed size of a European force for Ukraine"
     assert spec["title"]["subtitle"][0].startswith("Sources: ")
     assert "The Spectator" not in " ".join(spec["title"]["subtitle"])  # only the figures' own sources
     assert "LIGA.net" in " ".join(spec["title"]["subtitle"])
     assert spec["description"].startswith(f"Chart of {len(record['series'])} dated figures")
     rows = next(iter(spec["datasets"].values()))
-    on_line = [row for row in rows if row["on_line"]]
+    on_line = [row for row in rows if row["_on_line"]]
     assert {row["kind"] for row in on_line} <= {"Plan", "Commitment"}
     assert [row["figure_id"] for row in on_line] == list(t.followed_figures(record["series"])["figure_id"])
-    labelled = [row for row in rows if row["point_label"]]
-    assert all(row["point_label"].split("\n")[0] == row["label"] for row in labelled)
+    labelled = [row for row in rows if row["_point_label"]]
+    assert all(row["_point_label"].split("\n")[0] == row["label"] for row in labelled)
     assert len({row["date"] for row in labelled}) == len(labelled)  # one label per day: none printed over another
     line = next(layer for layer in _layers(spec) if layer["mark"]["type"] == "line")
     assert line["mark"]["interpolate"] == "step-after"
     assert line["encoding"]["y"]["scale"]["type"] == "log"
     assert {"date", "label", "put_forward_by", "outlet", "quote"} <= _tooltip_fields(spec)
     assert _layers(spec)[0]["encoding"]["y2"]["field"] == "high"  # ranges drawn as bars
+
+
+# A phone's width, less the page's margins and the chart's padding: what a chart title may take.
+PHONE_TITLE_WIDTH = 390 - 60
+
+
+def _title_width(title):
+    """How wide vl-convert draws ``title`` (text or lines) in the theme: a chart that is only its title."""
+    import vl_convert
+
+    from analysis.charts.theme import theme_config
+
+    spec = {"data": {"values": []}, "mark": "point", "width": 1, "height": 1, **theme_config()}
+    return vl_convert.vegalite_to_scenegraph({**spec, "title": {"text": title, "anchor": "start"}})["width"]
+
+
+def test_force_chart_title_fits_a_phone(record):
+    title = charts.force_size_chart(record["series"]).to_dict()["title"]["text"]
+    assert isinstance(title, list) and len(title) == 2  # lines of its own: the page does not rewrap a list
+    assert _title_width(title) <= PHONE_TITLE_WIDTH
+    assert _title_width(" ".join(title)) > PHONE_TITLE_WIDTH  # on one line it would be cut: the test can fail
+
+
+def test_charts_carry_no_configuration_of_their_own_so_they_combine(record):
+    """The look comes from the registered theme: a finished chart has no config to clash with another's."""
+    import altair as alt
+
+    latest = t.latest_pledges(record["pledges"])
+    force = charts.force_size_chart(record["series"], actors=record["actors"])
+    matrix = charts.pledge_matrix_chart(latest, record["actors"], record["sources"])
+    assert alt.theme.active == charts.theme.THEME
+    assert force.config is alt.Undefined and matrix.config is alt.Undefined
+    combined = alt.vconcat(force, matrix).to_dict()  # Altair refuses to concatenate charts that carry a config
+    assert combined["config"]["axis"]["labelFontSize"] == 12  # the theme's, once, for both
+    assert charts.theme.theme_config()["config"] == {k: force.to_dict()["config"][k] for k in combined["config"]}
 
 
 def test_a_scale_that_cannot_work_is_a_parameter_error_in_the_python_api(record):
@@ -69,8 +104,9 @@ def test_a_scale_that_cannot_work_is_a_parameter_error_in_the_python_api(record)
             draw(record["series"], scale="logarithmic")
 
 
-def test_static_figure_labels_do_not_overlap(record):
-    figure = charts.force_size_figure(record["series"], actors=record["actors"])
+@pytest.mark.parametrize("scale", ["log", "linear"])
+def test_static_figure_labels_do_not_overlap(record, scale):
+    figure = charts.force_size_figure(record["series"], scale=scale, actors=record["actors"])
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     renderer = FigureCanvasAgg(figure).get_renderer()
@@ -125,7 +161,12 @@ def test_charts_survive_an_empty_record(record):
     assert charts.pledge_matrix_chart(
         t.latest_pledges(record["pledges"].iloc[:0]), record["actors"], record["sources"]
     ).to_dict()["description"]
-    charts.force_size_figure(empty)
+    figure = charts.force_size_figure(empty)
+    axis = figure.axes[0]
+    assert axis.get_title(loc="left") == "Proposed size of a European force for Ukraine"
+    assert len(axis.texts) == 0 and all(len(points.get_offsets()) == 0 for points in axis.collections)  # nothing drawn
+    assert axis.get_ylim() == (5000, 400000)  # the default log range, not one computed from no data
+    assert any(text.get_text() == "Sources: none on record for this date." for text in figure.texts)
 
 
 def test_static_figure_has_title_caption_and_log_option(record):
@@ -143,7 +184,7 @@ def test_report_output_is_offline_data_with_a_csv_download(record):
     html = bundle["text/html"]
     assert not re.search(r"<script[^>]* src=|<link[^>]* href=", html)  # nothing fetched
     spec = json.loads(re.search(r'<script type="application/json" class="vega-spec">(.*?)</script>', html).group(1))
-    assert spec["usermeta"]["name"] == "force_size"
+    assert spec["name"] == "force_size"
     csv_text = urllib.parse.unquote(re.search(r'href="data:text/csv;charset=utf-8,([^"]*)"', html).group(1))
     assert csv_text.splitlines()[0].startswith("figure_id,date,")
     assert len(csv_text.splitlines()) == len(record["series"]) + 1

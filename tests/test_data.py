@@ -16,6 +16,7 @@ from helpers import SHARED
 FACTS = SHARED / "research" / "facts.md"
 
 
+@pytest.mark.slow  # a process of its own (frictionless's command line); in-process validation is tested below
 def test_frictionless_cli_validates_the_package():
     frictionless = Path(sys.executable).parent / "frictionless"
     result = subprocess.run(
@@ -31,7 +32,7 @@ def test_every_table_loads_and_every_foreign_key_resolves():
     assert all(counts[name] > 0 for name in TABLES if name != "corrections")
     claims = load_table("claims")
     for column, table, key in [
-        ("force_size_id", "force_size", "figure_id"),
+        ("figure_id", "force_size", "figure_id"),
         ("pledge_id", "pledges", "pledge_id"),
         ("event_id", "events", "event_id"),
     ]:

@@ -73,7 +73,7 @@ BAD_CELLS = [
     ("sources", "liga_wsj_10k", "publisher", "", "required"),
     ("sources", "liga_wsj_10k", "source_id", "Liga WSJ", "pattern"),
     ("sources", "liga_wsj_10k", "title_from_url", "maybe", "type"),
-    ("claims", "morenets_08", "force_size_id", "no_such_figure", "foreign key"),
+    ("claims", "morenets_08", "figure_id", "no_such_figure", "foreign key"),
     ("claims", "morenets_08", "source_id", "unknown_source", "foreign key"),
     ("claims", "morenets_08", "stance", "sceptical", "enum"),
     ("claims", "morenets_08", "quote", " ".join(["word"] * 31), "pattern"),

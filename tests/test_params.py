@@ -33,7 +33,8 @@ def test_bad_values_name_the_parameter(notebook, values, name, allowed):
 
 
 def test_only_sources_with_coded_claims_can_be_compared():
-    assert check_run_parameters("perspectives", {"source_a": "brookings_pifer", "source_b": "spectator_morenets"})
+    swapped = {"source_a": "brookings_pifer", "source_b": "spectator_morenets"}
+    assert check_run_parameters("perspectives", swapped) == {"as_of": None, **swapped}  # the defaults, either way round
     with pytest.raises(ParameterError) as caught:
         check_run_parameters("perspectives", {"source_a": "liga_wsj_10k"})
     assert "one of: spectator_morenets, brookings_pifer" in str(caught.value)

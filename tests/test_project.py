@@ -80,3 +80,16 @@ def test_make_help_lists_the_front_door_targets():
     )
     for target in ("test", "report", "lab"):
         assert re.search(rf"^\s+{target}\s", result.stdout, re.MULTILINE)
+
+
+def test_the_type_check_covers_the_package_and_names_only_real_modules():
+    """`make typecheck` checks analysis/; each module it must hold to full annotations exists."""
+    mypy = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert mypy["files"] == ["analysis"]
+    strict = next(o for o in mypy["overrides"] if o.get("disallow_untyped_defs"))
+    assert strict["disallow_incomplete_defs"] and "analysis.data" in strict["module"]
+    for module in strict["module"]:
+        path = PROJECT_ROOT / module.removesuffix(".*").replace(".", "/")
+        assert path.with_suffix(".py").is_file() or (path / "__init__.py").is_file(), module
+    makefile = (PROJECT_ROOT / "Makefile").read_text()
+    assert re.search(r"^test: .*\btypecheck\b", makefile, re.MULTILINE)

@@ -66,7 +66,7 @@ def test_figures_named_by_follow_the_record_dates():
         {
             "source_id": ["x", "x", "y"],
             "topic": ["force_size"] * 3,
-            "force_size_id": ["late", "early", "other"],
+            "figure_id": ["late", "early", "other"],
             "position": [1, 2, 1],
         }
     )
@@ -123,7 +123,7 @@ def claims(*rows):
         "claim_type",
         "stance",
         "quote",
-        "force_size_id",
+        "figure_id",
         "pledge_id",
         "event_id",
     ]

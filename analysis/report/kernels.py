@@ -22,6 +22,7 @@ import threading
 from pathlib import Path
 
 import nbformat
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
@@ -62,7 +63,7 @@ _lent = threading.local()  # one idle kernel per thread: a Dask worker runs task
 
 def notebook_imports(folder: Path = NOTEBOOKS_DIR) -> list[str]:
     """The modules the notebooks in ``folder`` import, sorted: what a warm kernel imports ahead."""
-    modules = set()
+    modules: set[str] = set()
     for path in sorted(folder.glob("*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type != "code":
@@ -86,19 +87,21 @@ class WarmKernel:
         self.kernel_name = kernel_name
         self.environment = environment
         self.manager = AsyncKernelManager(kernel_name=kernel_name)
-        self.client = None
+        self.client: AsyncKernelClient | None = None
         run_sync(self._start)(startup_timeout)
         self.baseline = self.reset()
 
     async def _start(self, startup_timeout: float) -> None:
         await self.manager.start_kernel(cwd=str(NOTEBOOKS_DIR), extra_arguments=list(KERNEL_ARGUMENTS))
-        self.client = self.manager.client()
-        self.client.start_channels()
-        await self.client.wait_for_ready(timeout=startup_timeout)
+        client = self.manager.client()
+        client.start_channels()
+        await client.wait_for_ready(timeout=startup_timeout)
+        self.client = client
         imports = "\n".join(f"import {module}" for module in notebook_imports())
         await self._run(imports + "\n" + FIRST_CALLS)
 
     async def _run(self, code: str, expressions: dict | None = None) -> dict:
+        assert self.client is not None, "the kernel was started"
         reply = await self.client.execute_interactive(
             code, silent=True, store_history=False, user_expressions=expressions or {}, timeout=120
         )

@@ -9,6 +9,7 @@ import hashlib
 import os
 import sys
 import warnings
+from typing import Any
 
 
 def fingerprint() -> str:
@@ -16,8 +17,8 @@ def fingerprint() -> str:
     return hashlib.sha256(repr(sorted(_state().items())).encode()).hexdigest()
 
 
-def _state() -> dict:
-    state = {
+def _state() -> dict[str, Any]:
+    state: dict[str, Any] = {
         "cwd": os.getcwd(),
         "environ": sorted(os.environ.items()),
         "sys.path": list(sys.path),

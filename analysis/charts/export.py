@@ -1,0 +1,88 @@
+"""Charts in a published report: inert data the page draws offline, an SVG beside it, and its CSV.
+
+:func:`report_mimebundle` is the Altair renderer that report runs enable; the SVG lets an
+executed notebook show its charts where the page's script does not run (JupyterLab, GitHub,
+nbviewer), and the CSV is the data behind each chart, safe to open in a spreadsheet.
+"""
+
+import io
+import json
+import urllib.parse
+from typing import Any
+
+import pandas as pd
+
+from analysis.charts.parts import INTERNAL_PREFIX
+from analysis.hashing import content_hash
+from analysis.text import csv_cell, html_text
+
+
+def report_mimebundle(spec: dict[str, Any], **_: object) -> dict[str, str]:
+    """Altair renderer for reports: each chart as inert data that the page renders offline.
+
+    The page template inlines the Vega libraries once and draws every ``figure.vega-chart``.
+    Here each chart gets an id made from its content (the same on every run), its sources and
+    description as a visible caption (text that wraps on a phone, where the chart's own
+    subtitle would not), and a link that downloads the data behind it as CSV from the page
+    itself. The bundle also carries the chart as SVG, so an executed notebook shows it in
+    JupyterLab, on GitHub or nbviewer, where the page's script does not run. No script is
+    fetched and no CDN address is written.
+    """
+    spec = {key: value for key, value in spec.items() if key != "$schema"}
+    data = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("<", "\\u003c")
+    number = content_hash(data)  # from the chart itself: no counter that a reused kernel would carry on
+    name = spec.get("name", f"chart-{number}")
+    title = spec.get("title", {})
+    subtitle = title.get("subtitle", []) if isinstance(title, dict) else []
+    sources = " ".join(subtitle if isinstance(subtitle, list) else [subtitle])
+    description = html_text(spec.get("description", ""))
+    body = (
+        f'<figure class="vega-chart" id="chart-{number}">'
+        '<div class="vega-view"></div>'
+        f'<script type="application/json" class="vega-spec">{data}</script>'
+        f'<figcaption><p class="chart-sources">{html_text(sources)}</p><p>{description}</p>'
+        f'<p><a class="chart-download" download="{html_text(name)}.csv" '
+        f'href="{chart_csv_uri(spec)}">Download the data behind this chart (CSV)</a></p></figcaption></figure>'
+    )
+    return {"text/html": body, "image/svg+xml": chart_svg(spec), "text/plain": f"<chart: {name}>"}
+
+
+def chart_svg(spec: dict[str, Any]) -> str:
+    """The chart as SVG, drawn by vl-convert without a browser; the same text on every run.
+
+    SVG rather than PNG: a third of the time to draw, a fifth of the bytes, and sharp at any size.
+    """
+    import vl_convert
+
+    return str(vl_convert.vegalite_to_svg(spec))
+
+
+def chart_csv_uri(spec: dict[str, Any]) -> str:
+    """The rows a chart draws, as a ``data:`` URI holding CSV (the first dataset of the spec).
+
+    Integers stay integers, and every text cell passes :func:`analysis.text.csv_cell`, so a
+    quote beginning with ``=`` or ``@`` is read by a spreadsheet as text, never as a formula.
+    """
+    return "data:text/csv;charset=utf-8," + urllib.parse.quote(chart_csv(spec))
+
+
+def chart_csv(spec: dict[str, Any]) -> str:
+    """The CSV text behind :func:`chart_csv_uri`."""
+    datasets = spec.get("datasets") or {}
+    rows = next(iter(datasets.values()), spec.get("data", {}).get("values", []))
+    frame = pd.DataFrame(rows)
+    frame = frame.drop(columns=[c for c in frame.columns if str(c).startswith(INTERNAL_PREFIX)])
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            numbers = pd.to_numeric(values, errors="coerce")
+            whole = values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool) or v is None)
+            if whole.all() and numbers.notna().any() and (numbers.dropna() % 1 == 0).all():
+                frame[column] = numbers.astype("Int64")
+            else:
+                frame[column] = values.map(csv_cell)
+        elif pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all() and values.notna().any():
+            frame[column] = values.astype("Int64")
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\r\n")  # RFC 4180 line ends: a CR in a cell is quoted
+    return buffer.getvalue()
