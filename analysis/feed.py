@@ -78,7 +78,7 @@ def new_entries(previous, current, built, data_dir):
 
 def _entry(table, row_id, kind, fixes, words, change, built):
     """One entry: a row's change in words, with a link to it in the explorer."""
-    what = words.get(row_id) or f"a {label('table', table)}"
+    what = words.get(row_id) or f"a row of the {label('table', table)} table"
     if kind == "removed" or any(fix["field"] == "_row" for fix in fixes):
         kind, link = "withdrawn", EXPLORER
     else:
@@ -124,7 +124,9 @@ def _fix_words(fix, words):
 
 def _plain_summary(kind, table, what):
     verbs = {"added": "added to", "changed": "changed in", "withdrawn": "withdrawn from"}
-    return f"{what[:1].upper()}{what[1:]}: a {label('table', table)} {verbs[kind]} the record."
+    kind_of_row = label("table", table)
+    article = "an" if kind_of_row[:1] in "aeiou" else "a"
+    return f"{what[:1].upper()}{what[1:]}: {article} {kind_of_row} {verbs[kind]} the record."
 
 
 def _plain(text):
