@@ -8,7 +8,16 @@ import urllib.parse
 
 import feedparser
 import pytest
-from test_browser import PAYLOAD, SCREENSHOTS, Visit, browser, payload_site  # noqa: F401  (fixtures)
+from test_browser import (  # noqa: F401  (browser and payload_site are fixtures)
+    CODE_WORDS,
+    PAYLOAD,
+    SCREENSHOTS,
+    Visit,
+    browser,
+    codes_and_ids,
+    payload_site,
+    visible_texts,
+)
 
 from analysis.data import load_table
 from analysis.explorer import TABLES
@@ -142,6 +151,22 @@ def test_every_rows_source_link_and_anchor_work(site, browser):  # noqa: F811
             )
         page.evaluate("location.hash = '#figure-' + 'no_such_row'")
         page.wait_for_function("document.querySelector('#explorer-table tbody td.dt-empty') !== null")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_reader_sees_words_not_codes_and_no_serious_accessibility_violation(site, browser, width):  # noqa: F811
+    from axe_playwright_python.sync_playwright import Axe
+
+    out, _ = site
+    ids = codes_and_ids()
+    with open_explorer(browser, out / "explorer.html", width=width) as visit:
+        show_all(visit.page)
+        texts = visible_texts(visit.page)
+        assert [word for text in texts for word in CODE_WORDS.findall(text) if word in ids] == []
+        assert [text for text in texts if text.endswith(("…", "..."))] == []
+        violations = Axe().run(visit.page).response["violations"]
+        serious = [(v["id"], v["nodes"][0]["target"]) for v in violations if v["impact"] in ("serious", "critical")]
+        assert serious == []
 
 
 def test_usable_at_390_px(site, browser):  # noqa: F811
