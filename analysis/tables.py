@@ -48,7 +48,9 @@ def reader_table(frame, columns, table_id, anchor=None, explore=None, group=None
         GT(table, id=table_id, groupname_col=GROUP if group and rows else None)
         .fmt(lambda value: value, columns=[c for c in table.columns if c != GROUP])  # cells are escaped HTML already
         .opt_row_striping()
-        .tab_options(table_width="100%", table_font_size="14px", container_overflow_x="visible")
+        .tab_options(
+            table_width="100%", table_font_size="14px", container_overflow_x="visible", row_group_font_weight="bold"
+        )
     )
     return ReaderTable(gt, len(rows))
 
@@ -76,6 +78,11 @@ def _unique_headers(columns):
     return unique
 
 
+def _label(cell_headers, headers):
+    """A cell's column name, from its ``headers`` ids (in a grouped table, the group's id comes first)."""
+    return next((headers[name] for name in reversed(cell_headers.split()) if name in headers), "")
+
+
 class ReaderTable:
     """A built table: shown as HTML in notebooks and pages; ``len`` is its number of rows."""
 
@@ -93,7 +100,7 @@ class ReaderTable:
         headers = dict(re.findall(r'<th [^>]*id="([^"]+)">(.*?)</th>', page))
         # Each cell names its column, so that on a phone a row can be read as a card (see report.css).
         page = re.sub(
-            r'<td headers="([^"]+)"', lambda m: f'<td headers="{m[1]}" data-label="{headers.get(m[1], "")}"', page
+            r'<td headers="([^"]+)"', lambda m: f'<td headers="{m[1]}" data-label="{_label(m[1], headers)}"', page
         )
         return f'<div class="reader-table">{page}</div>'
 

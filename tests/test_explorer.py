@@ -231,3 +231,19 @@ def test_payloads_in_every_text_field_never_run_in_the_explorer(payload_site, br
         assert visit.page.locator("img[src=x], svg[onload], a[href^='javascript:' i]").count() == 0
         assert PAYLOAD.split(" [", 1)[0] in visit.page.inner_text("body")  # shown as text
         assert visit.errors == []
+
+
+def test_a_long_table_is_grouped_by_actor_and_each_cell_names_its_column():
+    import re
+
+    from analysis.labels import actor_name
+    from analysis.tables import pledges_table
+    from analysis.transforms import with_sources
+
+    pledges, actors = load_table("pledges"), load_table("actors")
+    page = pledges_table(with_sources(pledges, load_table("sources")), actors)._repr_html_()
+    groups = re.findall(r'class="gt_group_heading"[^>]*>(.*?)</th>', page)
+    assert groups == list(dict.fromkeys(actor_name(actors, a) for a in pledges["actor_id"]))
+    labels = re.findall(r'<td headers="[^"]+" data-label="([^"]*)"', page)
+    assert len(labels) == 6 * len(pledges) and "" not in labels
+    assert page.count('class="explore-link"') == len(pledges)
