@@ -58,7 +58,7 @@ def explorer_link(**filters):
     """A small link to the explorer filtered by ``filters``, for the end of a table cell."""
     return (
         f' <a class="explore-link" href="{html_text(explorer_href(**filters))}" '
-        'title="These rows among every row of the record, in the record explorer">in the explorer</a>'
+        'title="In the record explorer, beside every other row">in the explorer</a>'
     )
 
 
