@@ -247,3 +247,31 @@ def test_a_long_table_is_grouped_by_actor_and_each_cell_names_its_column():
     labels = re.findall(r'<td headers="[^"]+" data-label="([^"]*)"', page)
     assert len(labels) == 6 * len(pledges) and "" not in labels
     assert page.count('class="explore-link"') == len(pledges)
+
+
+def test_a_publish_after_a_correction_adds_exactly_its_feed_entry(site, tmp_path, data_copy):
+    import shutil
+
+    from test_feed import add_row
+
+    from helpers import set_cell
+
+    out = tmp_path / "reports"
+    shutil.copytree(site[0], out)
+    before = feedparser.parse((out / "feed.xml").read_bytes())
+    set_cell(data_copy, "pledges", "deu_conditional", "status", "declined")
+    fix = {"correction_id": "c20260102_001", "date": "2026-01-02", "table": "pledges", "row_id": "deu_conditional"}
+    fix |= {"field": "status", "old_value": "undecided", "new_value": "declined", "reason": "A test correction."}
+    add_row(data_copy, "corrections", fix)
+    env = {"ANALYSIS_DATA_DIR": str(data_copy)}
+    result = build(out, env=env)
+    assert result.returncode == 0, result.stderr
+    after = feedparser.parse((out / "feed.xml").read_bytes())
+    known = {entry.id for entry in before.entries}
+    added = [(e.tags[0].term, e.link) for e in after.entries if e.id not in known]
+    assert added == [("corrected", "explorer.html#row=pledge-deu_conditional")]
+    assert after.entries[0].title.startswith("Corrected: status of Germany's statement on ground troops")
+    xml = (out / "feed.xml").read_bytes()
+    again = build(out, env=env)  # nothing changed since: no entry, no file touched
+    assert again.returncode == 0 and "reports unchanged" in again.stdout
+    assert (out / "feed.xml").read_bytes() == xml
