@@ -15,8 +15,8 @@ import pandas as pd
 
 from analysis.cells import correction_line, date_cell, prose, row_words
 from analysis.labels import actor_name, in_sentence, label
-from analysis.links import row_anchor
-from analysis.story import credit
+from analysis.links import ROW_PREFIXES, row_anchor
+from analysis.story import as_of_phrase, credit, day, plural
 from analysis.text import html_text
 
 TABLES = ("events", "force_size", "pledges", "claims", "corrections")  # the explorer's rows, by table
@@ -100,7 +100,7 @@ def _words(table, record, source, actors, data_dir):
     precision = _text(precision) or "day"
     when = date_cell(date, precision)
     if when:
-        when = f'<span class="sort-key" hidden>{_text(date and f"{pd.Timestamp(date):%Y-%m-%d}")}</span>{when}'
+        when = f'<span class="sort-key" hidden>{pd.Timestamp(date):%Y-%m-%d}</span>{when}'  # sorts as ISO
         when += f'<span class="precision">{html_text(label("date_precision", precision))}</span>'
     who = _who(table, record, source, actors)
     quote = record.get("quote") if isinstance(record.get("quote"), str) else ""
@@ -147,26 +147,15 @@ def _what(table, record, data_dir):
 
 def row_counts(rows):
     """How many rows of each kind, in words: '37 events, 18 force-size figures, ...'."""
-    counts = {}
-    for row in rows:
-        counts[row["anchor"].split("-", 1)[0]] = counts.get(row["anchor"].split("-", 1)[0], 0) + 1
-    names = {"event": "event", "figure": "force-size figure", "pledge": "pledge statement", "claim": "claim"}
-    names["correction"] = "correction"
-    return ", ".join(f"{counts[key]} {names[key]}{'' if counts[key] == 1 else 's'}" for key in names if key in counts)
+    prefixes = [row["anchor"].split("-", 1)[0] for row in rows]
+    counts = [(prefixes.count(ROW_PREFIXES[table]), label("table", table)) for table in TABLES]
+    return ", ".join(plural(count, name) for count, name in counts if count)
 
 
 def explorer_story(rows, as_of=None):
     """What the explorer holds, as of its run, in one sentence of Markdown."""
-    from analysis.story import as_of_phrase
-
     if not rows:
         return f"**No data yet.** {as_of_phrase(as_of)}, the record holds no row."
     dated = sorted(row["iso_date"] for row in rows if row["iso_date"])
-    span = f", dated from {_day(dated[0])} to {_day(dated[-1])}" if dated else ""
+    span = f", dated from {day(dated[0])} to {day(dated[-1])}" if dated else ""
     return f"{as_of_phrase(as_of)}, the record holds {len(rows)} rows{span}: {row_counts(rows)}."
-
-
-def _day(iso):
-    from analysis.story import day
-
-    return day(iso)

@@ -69,9 +69,14 @@ def test_the_explorer_holds_every_row_offline(site, browser):  # noqa: F811
     with open_explorer(browser, out / "explorer.html") as visit:
         assert sorted(shown_anchors(visit.page)) == sorted(record())
         assert visit.requests == [] and visit.errors == []
+        visit_text = visit.page.inner_text("main")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         visit.page.screenshot(path=str(SCREENSHOTS / "explorer.png"))
     assert (out / "explorer.html").stat().st_size < 3_000_000
+    counts = {table: len(load_table(table)) for table in TABLES}
+    said = f"On the latest data, the record holds {sum(counts.values())} rows"
+    assert said in (out / "explorer.html").read_text(encoding="utf-8")
+    assert f"{counts['force_size']} force-size figures, {counts['pledges']} pledge statements" in visit_text
     assert 'href="explorer.html"' in (out / "index.html").read_text(encoding="utf-8")
 
 
