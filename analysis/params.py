@@ -29,6 +29,7 @@ NOTEBOOK_PARAMETERS: dict[str, dict[str, str | None]] = {
     "force_size": {"as_of": None, "scale": "log"},
     "pledges": {"as_of": None, "actor": None, "contribution": None},
     "perspectives": {"as_of": None, "source_a": DEFAULT_SOURCES[0], "source_b": DEFAULT_SOURCES[1]},
+    "explorer": {"as_of": None},
 }
 
 

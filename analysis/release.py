@@ -34,6 +34,9 @@ from analysis.paths import DATA_DIR, DATAPACKAGE, TABLES
 
 RELEASE_FILE = "release-rows.json"
 WITHDRAWN = "_row"
+# Columns a release renamed, as (table, old name): new name. Corrections made before the rename
+# keep the name the field had then, as readers saw it; this says where that field lives now.
+RENAMED_FIELDS = {("claims", "force_size_id"): "figure_id"}  # release 1.1.0
 
 
 def row_hash(row: Mapping[str, str], fields: Iterable[str]) -> str:

@@ -1,63 +1,72 @@
 """Tables made for reading: great_tables with human headers, labels, links and row anchors.
 
 A pandas dump shows an index, snake_case headers, ``NaN`` and quotes cut with "…". Each
-function here builds one table a reader can use: full quotes that wrap, each credited and
-linked to its source; numbers and dates written out; statuses as coloured labels; each row
-an anchor (``id="pledge-cow_ground_troops"``) that can be cited. Every cell is built by
-:mod:`analysis.text`, so data is escaped once, here, and great_tables is told the cells are
-ready HTML.
+function here builds one table a reader can use, from the cells of :mod:`analysis.cells`:
+each row an anchor (``id="pledge-cow_ground_troops"``) that can be cited, and a link to the
+same row (or rows) in the record explorer, where it can be read beside the rest of the
+record. great_tables is told the cells are ready HTML (escaped by :mod:`analysis.text`).
 """
 
-import functools
 import re
 
 import pandas as pd
 from great_tables import GT
 
-from analysis.labels import actor_name, in_sentence, label
+from analysis.cells import badge, claim_words, date_cell, number_cell, prose, quote_cell, value_words
+from analysis.labels import actor_name, label
+from analysis.links import explorer_link, row_link
 from analysis.story import credit
 from analysis.text import html_text
 
-STATUS_BADGES = {  # background, text: dark text on light colours, white on dark (contrast >= 4.5)
-    "floated": ("#deebf7", "#08306b"),
-    "proposed": ("#c6dbef", "#08306b"),
-    "conditional": ("#fdd0a2", "#7f2704"),
-    "pledged": ("#c7e9c0", "#00441b"),
-    "delivered": ("#00441b", "#ffffff"),
-    "declined": ("#fcbba1", "#67000d"),
-    "agrees": ("#c7e9c0", "#00441b"),
-    "conflicts": ("#fcbba1", "#67000d"),
-    "cannot be checked": ("#eeeeee", "#333333"),
-}
-VERDICT_LABELS = {"agrees": "Supported", "conflicts": "Contradicted", "cannot be checked": "Cannot be checked"}
 
-
-def reader_table(frame, columns, table_id, anchor=None):
+def reader_table(frame, columns, table_id, anchor=None, explore=None, group=None):
     """A great_tables table of ``frame``: ``columns`` is a list of (header, cell function).
 
     Each cell function takes a row (a dict) and returns HTML already escaped by
     :mod:`analysis.text`. ``anchor`` is ``(prefix, id column)``: the first cell of each row
-    then carries ``id="prefix-<id>"``. ``table_id`` fixes great_tables' element id, so pages
-    are byte-identical across builds.
+    then carries ``id="prefix-<id>"``. ``explore`` (a row to a link, see :mod:`analysis.links`)
+    ends the first cell with a link to the same row in the record explorer. ``group`` (a row to
+    a label) groups a long table's rows under headings, in the order the groups first appear.
+    ``table_id`` fixes great_tables' element id, so pages are byte-identical across builds.
     """
     rows = frame.to_dict("records")
     columns = _unique_headers(columns)
     cells = {header: [make(row) for row in rows] for header, make in columns}
+    first = columns[0][0]
     if anchor and rows:
         prefix, column = anchor
-        first = columns[0][0]
         cells[first] = [
             f'<span class="row-anchor" id="{html_text(prefix)}-{html_text(row[column])}"></span>{cell}'
             for row, cell in zip(rows, cells[first], strict=True)
         ]
+    if explore and rows:
+        cells[first] = [cell + explore(row) for row, cell in zip(rows, cells[first], strict=True)]
     table = pd.DataFrame(cells, columns=[header for header, _ in columns])
+    if group and rows:
+        table = _grouped(table, [group(row) for row in rows])
     gt = (
-        GT(table, id=table_id)
-        .fmt(lambda value: value, columns=list(table.columns))  # cells are escaped HTML already
+        GT(table, id=table_id, groupname_col=GROUP if group and rows else None)
+        .fmt(lambda value: value, columns=[c for c in table.columns if c != GROUP])  # cells are escaped HTML already
         .opt_row_striping()
-        .tab_options(table_width="100%", table_font_size="14px", container_overflow_x="visible")
+        .tab_options(
+            table_width="100%", table_font_size="14px", container_overflow_x="visible", row_group_font_weight="bold"
+        )
     )
     return ReaderTable(gt, len(rows))
+
+
+LONG_TABLE = 12  # rows: a longer table of several actors is grouped by actor
+GROUP = "group"  # the column great_tables takes the row groups from (never shown as a column)
+
+
+def _grouped(table, labels):
+    """``table`` with its groups' labels, its rows in the order their groups first appear.
+
+    The labels stay plain text: great_tables escapes a row group's label itself.
+    """
+    order = {name: index for index, name in enumerate(dict.fromkeys(labels))}
+    keyed = table.assign(**{GROUP: [str(name) for name in labels]}, _order=[order[name] for name in labels])
+    return keyed.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
 def _unique_headers(columns):
@@ -67,6 +76,11 @@ def _unique_headers(columns):
         seen[header] = seen.get(header, 0) + 1
         unique.append((header if seen[header] == 1 else f"{header} ({seen[header]})", make))
     return unique
+
+
+def _label(cell_headers, headers):
+    """A cell's column name, from its ``headers`` ids (in a grouped table, the group's id comes first)."""
+    return next((headers[name] for name in reversed(cell_headers.split()) if name in headers), "")
 
 
 class ReaderTable:
@@ -86,127 +100,9 @@ class ReaderTable:
         headers = dict(re.findall(r'<th [^>]*id="([^"]+)">(.*?)</th>', page))
         # Each cell names its column, so that on a phone a row can be read as a card (see report.css).
         page = re.sub(
-            r'<td headers="([^"]+)"', lambda m: f'<td headers="{m[1]}" data-label="{headers.get(m[1], "")}"', page
+            r'<td headers="([^"]+)"', lambda m: f'<td headers="{m[1]}" data-label="{_label(m[1], headers)}"', page
         )
         return f'<div class="reader-table">{page}</div>'
-
-
-# --- row ids in notes: words instead -------------------------------------------------
-
-
-@functools.cache
-def row_words(data_dir=None):
-    """{row id: words for that row}, for every table: notes that refer to a row by its id read as words.
-
-    Built once per process from the full record (a row's words do not depend on ``as_of``).
-    """
-    from analysis.data import load_table
-    from analysis.paths import DATA_DIR
-    from analysis.transforms import figure_label, plain_int
-
-    folder = data_dir or DATA_DIR
-    tables = {
-        name: load_table(name, data_dir=folder)
-        for name in ("sources", "actors", "force_size", "pledges", "events", "claims")
-    }
-    actors, words = tables["actors"], {}
-    for row in actors.itertuples():
-        words[row.actor_id] = str(row.name)
-    for row in tables["sources"].itertuples():
-        words[row.source_id] = str(row.publisher)
-    for row in tables["force_size"].itertuples():
-        figure = figure_label(plain_int(row.low), plain_int(row.high), row.bound)
-        words[row.figure_id] = f"the figure {figure} ({row.put_forward_by}, {row.date:%-d %b %Y})"
-    for row in tables["pledges"].itertuples():
-        words[row.pledge_id] = (
-            f"{actor_name(actors, row.actor_id)}'s statement on {in_sentence('contribution', row.contribution)} "
-            f"({row.date:%-d %b %Y})"
-        )
-    for row in tables["events"].itertuples():
-        words[row.event_id] = f"the event “{row.title}” ({row.date:%-d %b %Y})"
-    for row in tables["claims"].itertuples():
-        words[row.claim_id] = f"a claim by {words.get(row.source_id, 'a source')}"
-    return words
-
-
-def prose(text):
-    """Free text from the data (a note, a reason) as HTML, with row ids replaced by words."""
-    if not isinstance(text, str):
-        return ""
-    words = row_words()
-    return _ROW_ID.sub(lambda m: html_text(words.get(m[0]) or code_words(m[0])), html_text(text))
-
-
-def value_words(field, value):
-    """A corrected value as HTML in words: a row id or actor id by what it names, a code by
-    its label in ``field``, free text with the ids inside it replaced (see prose)."""
-    from analysis.labels import LABELS
-
-    if not isinstance(value, str) or not value:
-        return ""
-    if value in row_words():
-        return html_text(row_words()[value])
-    if value in LABELS.get(field, {}):
-        return html_text(label(field, value))
-    return prose(value)
-
-
-def code_words(code):
-    """A code met in free text, as the label it has in any field (or itself, when it is no code)."""
-    from analysis.labels import LABELS
-
-    return next((in_sentence(field, code) for field, codes in LABELS.items() if code in codes), code)
-
-
-_ROW_ID = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
-
-
-# --- cells ------------------------------------------------------------------------------
-
-
-def date_cell(value, precision="day"):
-    """A date as read, to the precision it is known: '5 Sep 2025', 'Feb 2025', 'about 12 Feb 2025'."""
-    if value is None or pd.isna(value):
-        return ""
-    value, precision = pd.Timestamp(value), str(precision)
-    text = {"month": f"{value:%b %Y}", "year": f"{value:%Y}"}.get(precision, f"{value:%-d %b %Y}")
-    if precision == "approximate":
-        text = "about " + text
-    elif precision == "inferred":
-        text += " (inferred)"
-    return f'<span class="date">{html_text(text)}</span>'
-
-
-def number_cell(value):
-    """An integer with thousands separators; empty (never ``NaN``) when missing."""
-    return "" if value is None or pd.isna(value) else f"{int(value):,}"
-
-
-def badge(code, field="status"):
-    """A coloured label for a status or a verdict (the word, never the code)."""
-    text = VERDICT_LABELS.get(code) if field == "verdict" else label(field, code)
-    background, colour = STATUS_BADGES.get(str(code), ("#eeeeee", "#333333"))
-    return f'<span class="badge" style="background:{background};color:{colour}">{html_text(text)}</span>'
-
-
-def quote_cell(row, corrections=None, note=True):
-    """The full quote, its source (linked, with the kind of outlet), the note and any correction."""
-    parts = [f'<q class="quote">{html_text(row["quote"])}</q>']
-    parts.append(f'<span class="credit"> — {credit(row, escape=html_text)}</span>')
-    if note and isinstance(row.get("note"), str) and row["note"]:
-        parts.append(f'<span class="note">{prose(row["note"])}</span>')
-    parts += [correction_line(c) for c in (corrections or [])]
-    return "".join(parts)
-
-
-def correction_line(correction):
-    """A newspaper-style correction line: when, what was wrong, what it is now, and why."""
-    return (
-        f'<span class="correction"><strong>Correction, {date_cell(correction.date)}:</strong> the '
-        f"{html_text(label('field', correction.field).lower())} was given as "
-        f"“{value_words(correction.field, correction.old_value)}”; it is "
-        f"“{value_words(correction.field, correction.new_value)}”. {prose(correction.reason)}</span>"
-    )
 
 
 # --- the tables of the reports ----------------------------------------------------------
@@ -226,6 +122,7 @@ def figures_table(series, corrections=None, table_id="figures"):
         ],
         table_id,
         anchor=("figure", "figure_id"),
+        explore=lambda r: row_link("force_size", r["figure_id"]),
     )
 
 
@@ -241,6 +138,7 @@ def steps_table(steps, table_id="steps"):
         ],
         table_id,
         anchor=("step", "figure_id"),
+        explore=lambda r: row_link("force_size", r["figure_id"]),
     )
 
 
@@ -259,15 +157,21 @@ def pledge_paths_table(paths, actors, table_id="paths"):
         ],
         table_id,
         anchor=("path", "path_id"),
+        explore=lambda r: explorer_link(actor=r["actor_id"], contribution=r["contribution"]),
     )
 
 
-def pledges_table(pledges, actors, corrections=None, table_id="pledges", anchor="pledge"):
+def pledges_table(pledges, actors, corrections=None, table_id="pledges", anchor="pledge", grouped=None):
     """Pledge statements: date, actor, contribution, status, condition, and the words behind each.
 
     ``anchor`` prefixes each row's id; a second table of the same rows on a page needs its own.
+    ``grouped`` puts the rows under a heading per actor (in the order they first spoke), so a
+    reader finds one actor's statements without sorting; by default a long table of several
+    actors is grouped (the explorer sorts and filters every row).
     """
     fixes = corrections or {}
+    if grouped is None:
+        grouped = len(pledges) > LONG_TABLE and pledges["actor_id"].nunique() > 1
     return reader_table(
         pledges,
         [
@@ -280,6 +184,8 @@ def pledges_table(pledges, actors, corrections=None, table_id="pledges", anchor=
         ],
         table_id,
         anchor=(anchor, "pledge_id"),
+        explore=lambda r: row_link("pledges", r["pledge_id"]),
+        group=(lambda r: actor_name(actors, r["actor_id"])) if grouped else None,
     )
 
 
@@ -312,15 +218,6 @@ def comparison_table(claims, sources, name_a, name_b, source_a, source_b, table_
         ],
         table_id,
         anchor=(f"{table_id}-topic", "topic"),
-    )
-
-
-def claim_words(claim):
-    """A claim in its source's words, with its stance and the source linked."""
-    return (
-        f'<q class="quote">{html_text(claim["quote"])}</q><span class="credit"> — {credit(claim, escape=html_text)}; '
-        f"{html_text(label('claim_type', claim['claim_type']).lower())}, "
-        f"{html_text(label('stance', claim['stance']).lower())}</span>"
     )
 
 
@@ -376,4 +273,5 @@ def corrections_table(corrections, sources, table_id="corrections"):
         ],
         table_id,
         anchor=("correction", "correction_id"),
+        explore=lambda r: row_link("corrections", r["correction_id"]),
     )

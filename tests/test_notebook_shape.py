@@ -3,9 +3,9 @@
 A reader meets each section the same way: a heading (and a line of context), perhaps a
 generated paragraph, then the section's one chart or table, then the one sentence that says
 what it shows, never a sentence floating before its output. A chart or a table is what a
-function imported from ``analysis.charts`` or ``analysis.tables`` makes. Logic lives in
-``analysis``, so a notebook's cells only load, call and show: no function, class or loop of
-their own. The test reads every notebook in ``notebooks/``, so a
+function imported from ``analysis.charts``, ``analysis.tables`` or ``analysis.explorer_page``
+makes. Logic lives in ``analysis``, so a notebook's cells only load, call and show: no
+function, class or loop of their own. The test reads every notebook in ``notebooks/``, so a
 new one is held to the same shape.
 
 A section is what a ``## `` heading starts; the page head above the first one (the ``#``
@@ -22,6 +22,8 @@ from analysis.paths import NOTEBOOKS_DIR
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 LOGIC = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.For, ast.AsyncFor, ast.While)
 
+DRAWING_MODULES = ("analysis.charts", "analysis.tables", "analysis.explorer_page")  # what draws a chart or table
+
 
 def sections(cells):
     """The cells of each ``## `` section, heading first, in order (the page head left out)."""
@@ -35,12 +37,12 @@ def sections(cells):
 
 
 def output_makers(cells):
-    """The names a notebook imports from analysis.charts and analysis.tables: what draws a chart or a table."""
+    """The names a notebook imports from DRAWING_MODULES: what draws a chart or a table."""
     names = set()
     for cell in cells:
         if cell.cell_type == "code":
             for node in ast.walk(ast.parse(cell.source)):
-                if isinstance(node, ast.ImportFrom) and node.module in ("analysis.charts", "analysis.tables"):
+                if isinstance(node, ast.ImportFrom) and node.module in DRAWING_MODULES:
                     names |= {alias.asname or alias.name for alias in node.names}
     return names
 

@@ -49,7 +49,14 @@ def test_every_correction_names_a_row_and_field_that_exist_or_a_withdrawn_row():
     record = release.load_release()
     for correction in corrections:
         fields = record["tables"][correction["table"]]["fields"]
-        assert correction["field"] in [*fields, release.WITHDRAWN], correction["correction_id"]
+        field = release.RENAMED_FIELDS.get((correction["table"], correction["field"]), correction["field"])
+        assert field in [*fields, release.WITHDRAWN], correction["correction_id"]
+
+
+def test_a_renamed_field_is_one_the_release_has_under_its_new_name():
+    record = release.load_release()
+    for (table, old), new in release.RENAMED_FIELDS.items():
+        assert new in record["tables"][table]["fields"] and old not in record["tables"][table]["fields"]
 
 
 def test_the_readme_says_how_corrections_are_kept():

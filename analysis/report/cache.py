@@ -30,6 +30,7 @@ PACKAGES = (
     "nbconvert",
     "vl-convert-python",
     "great-tables",
+    "itables",
 )
 
 

@@ -88,10 +88,11 @@ def data_changes(previous, current):
 def write_index(staging, pages, cache, data_hash, versions, counts, out, kept=()):
     """index.html and manifest.json for the run, comparing the data with the last published run."""
     try:
-        previous = json.loads((out / "manifest.json").read_text())["data"]
+        last = json.loads((out / "manifest.json").read_text())
+        previous = last["data"]
         previous["version"], previous["rows"]  # noqa: B018  (a manifest of this format)
     except (OSError, ValueError, KeyError, TypeError):  # first run, or an unreadable manifest: nothing to compare
-        previous = None
+        last, previous = None, None
     rows = table_rows()
     if previous is None:
         changes, since = None, None
@@ -121,10 +122,13 @@ def write_index(staging, pages, cache, data_hash, versions, counts, out, kept=()
             }
         )
     reports = in_published_order(out, [*reports, *kept])
+    from analysis.feed import write_feed
+
     manifest = {
         "data": {"version": data_hash, "rows_per_table": counts, "rows": rows, "changes": changes, "since": since},
         "versions": versions,
         "reports": reports,
+        "feed": write_feed(staging, last, rows, data_hash, DATA_DIR),  # feed.xml: the rows each publish changed
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     page = render_index(reports, data_hash, versions, counts, changes, since, record_currency(cache, data_hash))
