@@ -17,7 +17,6 @@ import html
 import uuid
 
 from analysis.csvfile import read_csv
-from analysis.labels import label
 from analysis.links import EXPLORER, ROW_PREFIXES, explorer_href, row_href
 from analysis.paths import TABLES
 
@@ -31,6 +30,14 @@ KINDS = {  # the kind of each entry: its words at the start of the title, and it
     "corrected": "Corrected",
     "withdrawn": "Withdrawn",
 }
+
+
+def _label(field, code):
+    """Words for a code (analysis.labels, imported here: it loads pandas, which a publish that
+    changed no row does without)."""
+    from analysis.labels import label
+
+    return label(field, code)
 
 
 def row_changes(previous, current):
@@ -78,7 +85,7 @@ def new_entries(previous, current, built, data_dir):
 
 def _entry(table, row_id, kind, fixes, words, change, built):
     """One entry: a row's change in words, with a link to it in the explorer."""
-    what = words.get(row_id) or f"a row of the {label('table', table)} table"
+    what = words.get(row_id) or f"a row of the {_label('table', table)} table"
     if kind == "removed" or any(fix["field"] == "_row" for fix in fixes):
         kind, link = "withdrawn", EXPLORER
     else:
@@ -105,7 +112,7 @@ def _link(table, row_id):
 
 
 def _fields(fixes):
-    names = list(dict.fromkeys(label("field", fix["field"]).lower() for fix in fixes))
+    names = list(dict.fromkeys(_label("field", fix["field"]).lower() for fix in fixes))
     return " and ".join(names)
 
 
@@ -117,14 +124,14 @@ def _fix_words(fix, words):
     why = _plain(prose(fix["reason"]))
     if fix["field"] == "_row":
         return f"Withdrawn on {day(fix['date'])}: {why}"
-    field = label("field", fix["field"]).lower()
+    field = _label("field", fix["field"]).lower()
     was, now = (_plain(value_words(fix["field"], fix[key])) for key in ("old_value", "new_value"))
     return f"Correction of {day(fix['date'])}: the {field} was given as “{was}”; it is “{now}”. {why}"
 
 
 def _plain_summary(kind, table, what):
     verbs = {"added": "added to", "changed": "changed in", "withdrawn": "withdrawn from"}
-    kind_of_row = label("table", table)
+    kind_of_row = _label("table", table)
     article = "an" if kind_of_row[:1] in "aeiou" else "a"
     return f"{what[:1].upper()}{what[1:]}: {article} {kind_of_row} {verbs[kind]} the record."
 
@@ -145,8 +152,11 @@ def updated_feed(previous_feed, previous_rows, current_rows, built, data_dir):
     had no feed); a publish whose rows are those of the last adds no entry and keeps the date.
     """
     entries = list((previous_feed or {}).get("entries", []))
-    added = new_entries(previous_rows, current_rows, built, data_dir) + release_entry(current_rows, built, data_dir)
     known = {entry["id"] for entry in entries}
+    # Rows as they were and a release already announced: nothing to add, and no pandas to import.
+    added = [] if previous_rows == current_rows else new_entries(previous_rows, current_rows, built, data_dir)
+    if release_id(data_dir) not in known:
+        added += release_entry(current_rows, built, data_dir)
     added = [entry for entry in added if entry["id"] not in known]
     if not added and previous_feed:
         return previous_feed
@@ -172,15 +182,22 @@ def write_feed(staging, previous_manifest, rows, data_hash, data_dir):
     return state
 
 
+def release_id(data_dir):
+    """The id of the entry that announces the data release the record is at: the version's."""
+    from analysis.release import package_version
+
+    return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'release/{package_version(data_dir)}')}"
+
+
 def release_entry(rows, built, data_dir):
     """An entry for the data release the record is at (once per release: its id is the version's)."""
     from analysis.release import package_version
 
     version = package_version(data_dir)
-    counts = ", ".join(f"{len(rows.get(name, {}))} {label('table', name)} rows" for name in TABLES)
+    counts = ", ".join(f"{len(rows.get(name, {}))} {_label('table', name)} rows" for name in TABLES)
     return [
         {
-            "id": f"urn:uuid:{uuid.uuid5(NAMESPACE, f'release/{version}')}",
+            "id": release_id(data_dir),
             "updated": built,
             "title": f"Release {version} of the record",
             "summary": f"The record at data release {version}: {counts}. Its changelog is data/CHANGELOG.md.",
