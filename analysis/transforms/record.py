@@ -12,6 +12,11 @@ RECORD_PANELS = ("Latest plan or commitment (troops)", "Pledges by latest status
 DATED_TABLES = {"force_size": "figure", "pledges": "pledge", "events": "event"}
 
 
+def _known_by(known: pd.Series, day: pd.Timestamp) -> pd.Series:
+    """Which rows were known on ``day`` (a row with no known date counts as always known)."""
+    return known.isna() | (known <= day)
+
+
 def record_over_time(
     frames: Mapping[str, pd.DataFrame], known: Mapping[str, pd.Series], dates: Iterable[Any]
 ) -> pd.DataFrame:
@@ -20,11 +25,14 @@ def record_over_time(
     ``frames`` maps table name to the full table and ``known`` to the day each row became
     known (see ``analysis.data.known_from``). One row per date, panel and series (long form).
     """
+    # Only the columns the panels read: each date then sorts and groups a narrow frame, not the
+    # quotes and notes (the overview draws this chart for two dozen dates).
+    whole_force = frames["force_size"]["scope"] == "whole_force"
+    figures = frames["force_size"].loc[whole_force, ["date", "figure_id", "figure_kind", "low", "high", "bound"]]
+    pledges = frames["pledges"][["date", "actor_id", "contribution", "status"]]
     rows = []
     for day in pd.to_datetime(list(dates)):
-        seen = {name: frame[known[name].isna() | (known[name] <= day)] for name, frame in frames.items()}
-        figures = seen["force_size"][seen["force_size"]["scope"] == "whole_force"]
-        latest = latest_figure(figures)
+        latest = latest_figure(figures[_known_by(known["force_size"][whole_force], day)])
         if latest is not None:
             low, high = plain_int(latest["low"]), plain_int(latest["high"])
             rows.append(
@@ -36,10 +44,11 @@ def record_over_time(
                     figure_label(low, high, latest["bound"]),
                 )
             )
-        statuses = latest_pledges(seen["pledges"])["status"].astype(str).value_counts()
+        statuses = latest_pledges(pledges[_known_by(known["pledges"], day)])["status"].astype(str).value_counts()
         for status in frames["pledges"]["status"].cat.categories:
             rows.append((day, RECORD_PANELS[1], status, float(statuses.get(status, 0)), str(statuses.get(status, 0))))
-        rows.append((day, RECORD_PANELS[2], "claims", float(len(seen["claims"])), str(len(seen["claims"]))))
+        claims = int(_known_by(known["claims"], day).sum())
+        rows.append((day, RECORD_PANELS[2], "claims", float(claims), str(claims)))
     return pd.DataFrame(rows, columns=["date", "panel", "series", "value", "label"])
 
 
