@@ -20,6 +20,7 @@ import logging
 import multiprocessing.util
 import threading
 from pathlib import Path
+from typing import IO, Any
 
 import nbformat
 from jupyter_client.asynchronous import AsyncKernelClient
@@ -167,15 +168,15 @@ class WarmEngine(NBClientEngine):
     @classmethod
     def execute_managed_notebook(
         cls,
-        nb_man,
-        kernel_name,
-        log_output=False,
-        stdout_file=None,
-        stderr_file=None,
-        start_timeout=60,
-        execution_timeout=None,
-        **kwargs,
-    ):
+        nb_man: Any,  # papermill's NotebookExecutionManager (papermill ships no types)
+        kernel_name: str,
+        log_output: bool = False,
+        stdout_file: IO[str] | None = None,
+        stderr_file: IO[str] | None = None,
+        start_timeout: float = 60,
+        execution_timeout: float | None = None,
+        **kwargs: Any,
+    ) -> nbformat.NotebookNode:
         kwargs.pop("input_path", None)
         kernel = take_kernel(kernel_name, cls.environment, start_timeout)
         notebook_client = PapermillNotebookClient(
