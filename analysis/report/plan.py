@@ -26,7 +26,7 @@ class Unit:
 
     name: str
     notebook: str
-    parameters: dict
+    parameters: dict[str, Any]
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
