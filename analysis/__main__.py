@@ -1,12 +1,14 @@
 """Command line: ``python -m analysis validate | codebook | report``."""
 
 import argparse
+import io
 import sys
+from collections.abc import Sequence
 
 from analysis.errors import DataError, ParameterError
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("validate", help="check every table against the schema and the seed texts")
@@ -33,7 +35,8 @@ def main(argv=None):
         "--prune", action="store_true", help="remove published reports this run does not build (default: keep them)"
     )
     args = parser.parse_args(argv)
-    sys.stdout.reconfigure(line_buffering=True)  # progress lines reach a log file as they happen
+    if isinstance(sys.stdout, io.TextIOWrapper):  # a replaced stdout (io.StringIO) has no reconfigure
+        sys.stdout.reconfigure(line_buffering=True)  # progress lines reach a log file as they happen
     try:
         return _run(args)
     except (DataError, ParameterError) as error:
@@ -44,7 +47,7 @@ def main(argv=None):
         return 130
 
 
-def _run(args):
+def _run(args: argparse.Namespace) -> int:
     if args.command == "validate":
         from analysis.data import validate_data
 

@@ -9,6 +9,9 @@ statuses as coloured labels; row ids in notes replaced by words. Every cell is b
 
 import functools
 import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -31,8 +34,18 @@ STATUS_BADGES = {  # background, text: dark text on light colours, white on dark
 VERDICT_LABELS = {"agrees": "Supported", "conflicts": "Contradicted", "cannot be checked": "Cannot be checked"}
 
 
+class CorrectionRow(Protocol):
+    """A row of the corrections table read by attribute: an ``itertuples`` row or a ``pd.Series``."""
+
+    date: object
+    field: str
+    old_value: object
+    new_value: object
+    reason: object
+
+
 @functools.cache
-def row_words(data_dir=None):
+def row_words(data_dir: str | Path | None = None) -> dict[str, str]:
     """{row id: words for that row}, for every table: notes that refer to a row by its id read as words.
 
     Built once per process from the full record (a row's words do not depend on ``as_of``).
@@ -46,6 +59,7 @@ def row_words(data_dir=None):
         name: load_table(name, data_dir=folder)
         for name in ("sources", "actors", "force_size", "pledges", "events", "claims")
     }
+    words: dict[str, str]
     actors, words = tables["actors"], {}
     for row in actors.itertuples():
         words[row.actor_id] = str(row.name)
@@ -66,7 +80,7 @@ def row_words(data_dir=None):
     return words
 
 
-def prose(text):
+def prose(text: object) -> str:
     """Free text from the data (a note, a reason) as HTML, with row ids replaced by words."""
     if not isinstance(text, str):
         return ""
@@ -74,7 +88,7 @@ def prose(text):
     return _ROW_ID.sub(lambda m: html_text(words.get(m[0]) or code_words(m[0])), html_text(text))
 
 
-def value_words(field, value):
+def value_words(field: str, value: object) -> str:
     """A corrected value as HTML in words: a row id or actor id by what it names, a code by
     its label in ``field``, free text with the ids inside it replaced (see prose)."""
     from analysis.labels import LABELS
@@ -88,7 +102,7 @@ def value_words(field, value):
     return prose(value)
 
 
-def code_words(code):
+def code_words(code: str) -> str:
     """A code met in free text, as the label it has in any field (or itself, when it is no code)."""
     from analysis.labels import LABELS
 
@@ -101,7 +115,7 @@ _ROW_ID = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
 # --- cells ------------------------------------------------------------------------------
 
 
-def date_cell(value, precision="day"):
+def date_cell(value: object, precision: object = "day") -> str:
     """A date as read, to the precision it is known: '5 Sep 2025', 'Feb 2025', 'about 12 Feb 2025'."""
     if value is None or pd.isna(value):
         return ""
@@ -114,19 +128,19 @@ def date_cell(value, precision="day"):
     return f'<span class="date">{html_text(text)}</span>'
 
 
-def number_cell(value):
+def number_cell(value: float | None) -> str:
     """An integer with thousands separators; empty (never ``NaN``) when missing."""
     return "" if value is None or pd.isna(value) else f"{int(value):,}"
 
 
-def badge(code, field="status"):
+def badge(code: str, field: str = "status") -> str:
     """A coloured label for a status or a verdict (the word, never the code)."""
     text = VERDICT_LABELS.get(code) if field == "verdict" else label(field, code)
     background, colour = STATUS_BADGES.get(str(code), ("#eeeeee", "#333333"))
     return f'<span class="badge" style="background:{background};color:{colour}">{html_text(text)}</span>'
 
 
-def quote_cell(row, corrections=None, note=True):
+def quote_cell(row: Mapping[str, Any], corrections: Iterable[CorrectionRow] | None = None, note: bool = True) -> str:
     """The full quote, its source (linked, with the kind of outlet), the note and any correction."""
     parts = [f'<q class="quote">{html_text(row["quote"])}</q>']
     parts.append(f'<span class="credit"> — {credit(row, escape=html_text)}</span>')
@@ -136,7 +150,7 @@ def quote_cell(row, corrections=None, note=True):
     return "".join(parts)
 
 
-def correction_line(correction):
+def correction_line(correction: CorrectionRow) -> str:
     """A newspaper-style correction line: when, what was wrong, what it is now, and why."""
     return (
         f'<span class="correction"><strong>Correction, {date_cell(correction.date)}:</strong> the '
@@ -146,7 +160,7 @@ def correction_line(correction):
     )
 
 
-def claim_words(claim):
+def claim_words(claim: Mapping[str, Any]) -> str:
     """A claim in its source's words, with its stance and the source linked."""
     return (
         f'<q class="quote">{html_text(claim["quote"])}</q><span class="credit"> — {credit(claim, escape=html_text)}; '

@@ -11,6 +11,10 @@ Each row also carries the codes the filters match (actor, contribution, status, 
 of outlet, topics, ISO date): hidden columns that the page never shows as text.
 """
 
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
 import pandas as pd
 
 from analysis.cells import correction_line, date_cell, prose, row_words
@@ -24,7 +28,7 @@ TABLES = ("events", "force_size", "pledges", "claims", "corrections")  # the exp
 CODES = ("anchor", "iso_date", "actor", "contribution", "status", "source", "reliability", "topic")
 
 
-def record_rows(frames, data_dir=None):
+def record_rows(frames: Mapping[str, pd.DataFrame], data_dir: str | Path | None = None) -> list[dict[str, str]]:
     """Every row of the record in ``frames`` (tables loaded as of one day), as explorer rows.
 
     Returns a list of dicts, oldest first: reader HTML under ``date``, ``kind``, ``who``,
@@ -47,24 +51,26 @@ def record_rows(frames, data_dir=None):
     return sorted(rows, key=lambda row: (row["iso_date"], row["anchor"]))
 
 
-def linked_topics(claims):
+def linked_topics(claims: pd.DataFrame) -> dict[str, set[str]]:
     """{row id: the topics of the claims that refer to that row}: the topic filter for rows
     that have no topic of their own (a figure, a pledge, an event a claim is about)."""
-    found = {}
+    found: dict[str, set[str]] = {}
     for column in ("figure_id", "pledge_id", "event_id"):
         for row_id, topic in claims[[column, "topic"]].dropna().itertuples(index=False):
             found.setdefault(row_id, set()).add(str(topic))
     return found
 
 
-def _source(sources, source_id):
+def _source(sources: pd.DataFrame, source_id: object) -> dict[str, Any] | None:
     """The source row as a dict (publisher, url, outlet_type, relays, published...), or None."""
     if not isinstance(source_id, str) or source_id not in sources.index:
         return None
     return {"source_id": source_id, **sources.loc[source_id].to_dict()}
 
 
-def _codes(table, record, row_id, source, topics):
+def _codes(
+    table: str, record: dict[str, Any], row_id: str, source: dict[str, Any] | None, topics: Mapping[str, set[str]]
+) -> dict[str, str]:
     """The values the filters match for one row (codes, never shown as text)."""
     date, _ = _date(table, record, source)
     own = {str(record["topic"])} if table == "claims" else set()
@@ -83,18 +89,20 @@ def _codes(table, record, row_id, source, topics):
     }
 
 
-def _date(table, record, source):
+def _date(table: str, record: dict[str, Any], source: dict[str, Any] | None) -> tuple[object, object]:
     """A row's date and its precision: a claim is dated by its source's publication."""
     if table == "claims":
         return (source.get("published"), source.get("published_precision", "day")) if source else (None, "day")
     return record.get("date"), record.get("date_precision", "day")
 
 
-def _text(value):
+def _text(value: object) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def _words(table, record, source, actors, data_dir):
+def _words(
+    table: str, record: dict[str, Any], source: dict[str, Any] | None, actors: pd.DataFrame, data_dir: str | Path | None
+) -> dict[str, str]:
     """The reader's columns of one row: when (and how precisely), who, what, the quote."""
     date, precision = _date(table, record, source)
     precision = _text(precision) or "day"
@@ -112,7 +120,7 @@ def _words(table, record, source, actors, data_dir):
     }
 
 
-def _who(table, record, source, actors):
+def _who(table: str, record: dict[str, Any], source: dict[str, Any] | None, actors: pd.DataFrame) -> str:
     """Who said or did it: the actor, the person who put a figure forward, a claim's author."""
     if table == "force_size":
         return _text(record.get("put_forward_by"))
@@ -123,7 +131,7 @@ def _who(table, record, source, actors):
     return ""
 
 
-def _what(table, record, data_dir):
+def _what(table: str, record: dict[str, Any], data_dir: str | Path | None) -> str:
     """What the row records, in words (HTML)."""
     if table == "events":
         return html_text(record["title"])
@@ -145,14 +153,14 @@ def _what(table, record, data_dir):
     return html_text(f"Correction to {target}") + correction_line(pd.Series(record))
 
 
-def row_counts(rows):
+def row_counts(rows: Sequence[Mapping[str, str]]) -> str:
     """How many rows of each kind, in words: '37 events, 18 force-size figures, ...'."""
     prefixes = [row["anchor"].split("-", 1)[0] for row in rows]
     counts = [(prefixes.count(ROW_PREFIXES[table]), label("table", table)) for table in TABLES]
     return ", ".join(plural(count, name) for count, name in counts if count)
 
 
-def explorer_story(rows, as_of=None):
+def explorer_story(rows: Sequence[Mapping[str, str]], as_of: str | None = None) -> str:
     """What the explorer holds, as of its run, in one sentence of Markdown."""
     if not rows:
         return f"**No data yet.** {as_of_phrase(as_of)}, the record holds no row."

@@ -8,6 +8,7 @@ DataTables does the paging, sorting and search-as-you-type; itables inlines it i
 """
 
 import json
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -39,7 +40,7 @@ CHOICES = (
 )
 
 
-def explorer_library():
+def explorer_library() -> str:
     """itables' offline loader: DataTables and its styles, inlined once in the page."""
     from itables import options
     from itables.javascript import generate_init_offline_itables_html
@@ -47,7 +48,7 @@ def explorer_library():
     return generate_init_offline_itables_html(options.dt_bundle)
 
 
-def explorer_table(rows, actors, sources):
+def explorer_table(rows: Sequence[Mapping[str, str]], actors: pd.DataFrame, sources: pd.DataFrame) -> str:
     """The filters, the table of ``rows`` and the script that ties them to the address, as HTML."""
     from itables import to_html_datatable
 
@@ -88,32 +89,32 @@ def explorer_table(rows, actors, sources):
     )
 
 
-def _template(name):
+def _template(name: str) -> str:
     return (TEMPLATES_DIR / "explorer" / name).read_text(encoding="utf-8")
 
 
-def library_name():
+def library_name() -> str:
     """Where itables' offline loader leaves its promise of DataTables (``window._itables_2_9_1``)."""
     from itables.javascript import _itables_underscore_version
 
     return _itables_underscore_version()
 
 
-def ready_event():
+def ready_event() -> str:
     """The event itables' loader sends when DataTables is ready."""
     from itables.javascript import _itables_ready_event
 
     return _itables_ready_event()
 
 
-def table_frame(rows):
+def table_frame(rows: Sequence[Mapping[str, str]]) -> pd.DataFrame:
     """The rows as the table's columns: the reader's, then the codes (hidden) the filters match."""
     shown = {header: [_shown(row, key) for row in rows] for header, key in SHOWN}
     codes = {f"code: {code}": [row[code] for row in rows] for code in CODES}
     return pd.DataFrame({**shown, **codes}, dtype=object)
 
 
-def _shown(row, key):
+def _shown(row: Mapping[str, str], key: str) -> str:
     """One reader cell; the first holds the row's anchor, the last a link to cite the row."""
     anchor = html_text(row["anchor"])
     if key == "date":
@@ -123,7 +124,7 @@ def _shown(row, key):
     return row[key]
 
 
-def filters_form(rows, actors, sources):
+def filters_form(rows: Sequence[Mapping[str, str]], actors: pd.DataFrame, sources: pd.DataFrame) -> str:
     """The filter lists (only values the rows hold, by their labels) and the date range."""
     names = {
         "actor": dict(zip(actors["actor_id"], actors["name"], strict=True)),
@@ -141,7 +142,7 @@ def filters_form(rows, actors, sources):
     return f'<form class="explorer-filters" id="explorer-filters" aria-label="Filters">{"".join(fields)}</form>'
 
 
-def card_labels():
+def card_labels() -> str:
     """On a phone each row reads as a card: each cell is headed by its column's name."""
     return "".join(
         f'@media (max-width: 700px) {{ #{TABLE_ID} tbody td:nth-child({index})::before {{ content: "{header}"; }} }}'

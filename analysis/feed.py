@@ -15,6 +15,9 @@ entry's id is a hash of the row and of its change, so it stays the same across r
 import datetime as dt
 import html
 import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 from analysis.csvfile import read_csv
 from analysis.links import EXPLORER, ROW_PREFIXES, explorer_href, row_href
@@ -30,23 +33,26 @@ KINDS = {  # the kind of each entry: its words at the start of the title, and it
     "corrected": "Corrected",
     "withdrawn": "Withdrawn",
 }
+RowHashes = Mapping[str, Mapping[str, str]]  # {table: {row id: hash of the row}}
+Entry = dict[str, str]  # one feed entry: id, updated, title, summary, link, category
+Change = tuple[str, str, str, str | None, str | None]  # table, row id, kind, hash before, hash after
 
 
-def _label(field, code):
+def _label(field: str, code: str) -> str:
     """Words for a code (analysis.labels, imported here: it loads pandas, which a publish that
     changed no row does without)."""
     from analysis.labels import label
 
-    return label(field, code)
+    return str(label(field, code))
 
 
-def row_changes(previous, current):
+def row_changes(previous: RowHashes, current: RowHashes) -> list[Change]:
     """Rows added, changed and removed between two {table: {row id: hash}} maps, in table order.
 
     >>> row_changes({"pledges": {"a": "1", "b": "2"}}, {"pledges": {"a": "1", "b": "3", "c": "4"}})
     [('pledges', 'b', 'changed', '2', '3'), ('pledges', 'c', 'added', None, '4')]
     """
-    found = []
+    found: list[Change] = []
     for table in [name for name in TABLES if name in previous or name in current]:
         old, new = previous.get(table, {}), current.get(table, {})
         for row_id in sorted(old.keys() | new.keys()):
@@ -57,7 +63,7 @@ def row_changes(previous, current):
     return found
 
 
-def new_entries(previous, current, built, data_dir):
+def new_entries(previous: RowHashes, current: RowHashes, built: str, data_dir: Path) -> list[Entry]:
     """The feed entries for the changes from ``previous`` to ``current`` row hashes (newest data
     in ``data_dir``), each dated ``built`` (an ISO time), in table order."""
     from analysis.cells import row_words
@@ -65,11 +71,11 @@ def new_entries(previous, current, built, data_dir):
     words = row_words.__wrapped__(data_dir)  # the tables as they are now (the cached words may be older)
     changes = row_changes(previous, current)
     new_fixes = {row_id for table, row_id, kind, _, _ in changes if table == "corrections" and kind == "added"}
-    fixes = {}
+    fixes: dict[tuple[str, str], list[dict[str, str]]] = {}
     for row in read_csv(data_dir / "corrections.csv").records():
         if row["correction_id"] in new_fixes:
             fixes.setdefault((row["table"], row["row_id"]), []).append(row)
-    told = set()
+    told: set[str] = set()
     entries = []
     for table, row_id, kind, before, after in changes:
         if table == "corrections":
@@ -83,7 +89,15 @@ def new_entries(previous, current, built, data_dir):
     return entries
 
 
-def _entry(table, row_id, kind, fixes, words, change, built):
+def _entry(
+    table: str,
+    row_id: str,
+    kind: str,
+    fixes: list[dict[str, str]],
+    words: Mapping[str, str],
+    change: str,
+    built: str,
+) -> Entry:
     """One entry: a row's change in words, with a link to it in the explorer."""
     what = words.get(row_id) or f"a row of the {_label('table', table)} table"
     if kind == "removed" or any(fix["field"] == "_row" for fix in fixes):
@@ -104,19 +118,19 @@ def _entry(table, row_id, kind, fixes, words, change, built):
     }
 
 
-def _link(table, row_id):
+def _link(table: str, row_id: str) -> str:
     """The row in the explorer: its own row, or the rows that name a source or an actor."""
     if table in ROW_PREFIXES:
         return row_href(table, row_id)
     return explorer_href(source=row_id) if table == "sources" else explorer_href(actor=row_id)
 
 
-def _fields(fixes):
+def _fields(fixes: list[dict[str, str]]) -> str:
     names = list(dict.fromkeys(_label("field", fix["field"]).lower() for fix in fixes))
     return " and ".join(names)
 
 
-def _fix_words(fix, words):
+def _fix_words(fix: Mapping[str, str], words: Mapping[str, str]) -> str:
     """A correction in words: what the field was given as, what it is, and why."""
     from analysis.cells import prose, value_words
     from analysis.story import day
@@ -129,23 +143,25 @@ def _fix_words(fix, words):
     return f"Correction of {day(fix['date'])}: the {field} was given as “{was}”; it is “{now}”. {why}"
 
 
-def _plain_summary(kind, table, what):
+def _plain_summary(kind: str, table: str, what: str) -> str:
     verbs = {"added": "added to", "changed": "changed in", "withdrawn": "withdrawn from"}
     kind_of_row = _label("table", table)
     article = "an" if kind_of_row[:1] in "aeiou" else "a"
     return f"{what[:1].upper()}{what[1:]}: {article} {kind_of_row} {verbs[kind]} the record."
 
 
-def _plain(text):
+def _plain(text: str) -> str:
     """Text the cells made as HTML, back to plain text (the feed escapes it once, itself)."""
     return html.unescape(text)
 
 
-def _one_line(text):
+def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 
-def updated_feed(previous_feed, previous_rows, current_rows, built, data_dir):
+def updated_feed(
+    previous_feed: dict[str, Any] | None, previous_rows: RowHashes, current_rows: RowHashes, built: str, data_dir: Path
+) -> dict[str, Any]:
     """The feed's state after this publish: {"updated", "entries"} (entries newest first).
 
     ``previous_feed`` is the last manifest's (None on a first publish, or from a manifest that
@@ -163,7 +179,9 @@ def updated_feed(previous_feed, previous_rows, current_rows, built, data_dir):
     return {"updated": built, "entries": added + entries}
 
 
-def write_feed(staging, previous_manifest, rows, data_hash, data_dir):
+def write_feed(
+    staging: Path, previous_manifest: dict[str, Any] | None, rows: RowHashes, data_hash: str, data_dir: Path
+) -> dict[str, Any]:
     """Write ``feed.xml`` into ``staging`` for this publish; return the feed's state for the manifest.
 
     ``previous_manifest`` is the last publish's manifest (None on a first publish); ``rows`` the
@@ -182,14 +200,14 @@ def write_feed(staging, previous_manifest, rows, data_hash, data_dir):
     return state
 
 
-def release_id(data_dir):
+def release_id(data_dir: Path) -> str:
     """The id of the entry that announces the data release the record is at: the version's."""
     from analysis.release import package_version
 
     return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'release/{package_version(data_dir)}')}"
 
 
-def release_entry(rows, built, data_dir):
+def release_entry(rows: RowHashes, built: str, data_dir: Path) -> list[Entry]:
     """An entry for the data release the record is at (once per release: its id is the version's)."""
     from analysis.release import package_version
 
@@ -207,11 +225,11 @@ def release_entry(rows, built, data_dir):
     ]
 
 
-def release_rows(data_dir):
+def release_rows(data_dir: Path) -> tuple[RowHashes, RowHashes]:
     """The rows of the last data release and of the data now, by the release's hash rule."""
     from analysis.release import build_release, load_release
 
-    def rows(release):
+    def rows(release: Mapping[str, Any]) -> dict[str, dict[str, str]]:
         return {name: table["rows"] for name, table in release["tables"].items()}
 
     try:
@@ -221,7 +239,7 @@ def release_rows(data_dir):
     return released, rows(build_release(data_dir))
 
 
-def render_feed(feed):
+def render_feed(feed: Mapping[str, Any]) -> bytes:
     """The feed as Atom XML bytes (feedgen), newest entry first."""
     from feedgen.feed import FeedGenerator
 
@@ -245,12 +263,12 @@ def render_feed(feed):
     return generator.atom_str(pretty=True)
 
 
-def _time(text):
+def _time(text: str) -> dt.datetime:
     """An ISO time (as kept in the manifest) with its time zone, for feedgen."""
     return dt.datetime.fromisoformat(text).astimezone(dt.UTC)
 
 
-def build_iso_time():
+def build_iso_time() -> str:
     """This publish's time as ISO text: ``SOURCE_DATE_EPOCH`` when set, so a rebuild is byte-identical."""
     import os
     import time

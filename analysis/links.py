@@ -23,7 +23,7 @@ ROW_PREFIXES = {
 FILTERS = ("row", "actor", "contribution", "status", "source", "reliability", "topic", "from", "to", "q")
 
 
-def row_anchor(table, row_id):
+def row_anchor(table: str, row_id: str) -> str:
     """The anchor of a row of the record: ``pledge-cow_ground_troops``.
 
     >>> row_anchor("force_size", "zelensky_200k")
@@ -32,7 +32,7 @@ def row_anchor(table, row_id):
     return f"{ROW_PREFIXES[table]}-{row_id}"
 
 
-def explorer_href(**filters):
+def explorer_href(**filters: object) -> str:
     """The explorer's address showing the rows that match ``filters`` (None: not filtered).
 
     >>> explorer_href(status="pledged", actor="DEU", topic=None)
@@ -45,7 +45,7 @@ def explorer_href(**filters):
     return EXPLORER + ("#" + urllib.parse.urlencode(pairs, quote_via=urllib.parse.quote) if pairs else "")
 
 
-def row_href(table, row_id):
+def row_href(table: str, row_id: str) -> str:
     """The explorer's address showing one row.
 
     >>> row_href("pledges", "cow_ground_troops")
@@ -54,7 +54,7 @@ def row_href(table, row_id):
     return explorer_href(row=row_anchor(table, row_id))
 
 
-def explorer_link(**filters):
+def explorer_link(**filters: object) -> str:
     """A small link to the explorer filtered by ``filters``, for the end of a table cell."""
     return (
         f' <a class="explore-link" href="{html_text(explorer_href(**filters))}" '
@@ -62,6 +62,6 @@ def explorer_link(**filters):
     )
 
 
-def row_link(table, row_id):
+def row_link(table: str, row_id: str) -> str:
     """A small link to one row in the explorer."""
     return explorer_link(row=row_anchor(table, row_id))

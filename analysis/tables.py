@@ -8,18 +8,30 @@ record. great_tables is told the cells are ready HTML (escaped by :mod:`analysis
 """
 
 import re
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any
 
 import pandas as pd
 from great_tables import GT
 
-from analysis.cells import badge, claim_words, date_cell, number_cell, prose, quote_cell, value_words
+from analysis.cells import CorrectionRow, badge, claim_words, date_cell, number_cell, prose, quote_cell, value_words
 from analysis.labels import actor_name, label
 from analysis.links import explorer_link, row_link
 from analysis.story import credit
 from analysis.text import html_text
 
+Cell = Callable[[dict[str, Any]], str]  # a row (a dict) to the HTML of one cell, escaped by analysis.text
+Corrections = Mapping[Any, list[CorrectionRow]]  # {row id: its corrections}, see transforms.corrections_for
 
-def reader_table(frame, columns, table_id, anchor=None, explore=None, group=None):
+
+def reader_table(
+    frame: pd.DataFrame,
+    columns: list[tuple[str, Cell]],
+    table_id: str,
+    anchor: tuple[str, str] | None = None,
+    explore: Cell | None = None,
+    group: Callable[[dict[str, Any]], Hashable] | None = None,
+) -> "ReaderTable":
     """A great_tables table of ``frame``: ``columns`` is a list of (header, cell function).
 
     Each cell function takes a row (a dict) and returns HTML already escaped by
@@ -59,7 +71,7 @@ LONG_TABLE = 12  # rows: a longer table of several actors is grouped by actor
 GROUP = "group"  # the column great_tables takes the row groups from (never shown as a column)
 
 
-def _grouped(table, labels):
+def _grouped(table: pd.DataFrame, labels: list[Hashable]) -> pd.DataFrame:
     """``table`` with its groups' labels, its rows in the order their groups first appear.
 
     The labels stay plain text: great_tables escapes a row group's label itself.
@@ -69,8 +81,10 @@ def _grouped(table, labels):
     return keyed.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
-def _unique_headers(columns):
+def _unique_headers(columns: list[tuple[str, Cell]]) -> list[tuple[str, Cell]]:
     """Headers made unique (two sources of the same name still get two columns): 'X', 'X (2)'."""
+    seen: dict[str, int]
+    unique: list[tuple[str, Cell]]
     seen, unique = {}, []
     for header, make in columns:
         seen[header] = seen.get(header, 0) + 1
@@ -78,7 +92,7 @@ def _unique_headers(columns):
     return unique
 
 
-def _label(cell_headers, headers):
+def _label(cell_headers: str, headers: dict[str, str]) -> str:
     """A cell's column name, from its ``headers`` ids (in a grouped table, the group's id comes first)."""
     return next((headers[name] for name in reversed(cell_headers.split()) if name in headers), "")
 
@@ -86,16 +100,16 @@ def _label(cell_headers, headers):
 class ReaderTable:
     """A built table: shown as HTML in notebooks and pages; ``len`` is its number of rows."""
 
-    def __init__(self, gt, rows):
+    def __init__(self, gt: GT, rows: int) -> None:
         self.gt, self.rows = gt, rows
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.rows
 
-    def __repr__(self):  # the plain-text output of a notebook cell: no memory address, same on every run
+    def __repr__(self) -> str:  # the plain-text output of a notebook cell: no memory address, same on every run
         return f"<table of {self.rows} rows>"
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str:
         page = self.gt.as_raw_html()
         headers = dict(re.findall(r'<th [^>]*id="([^"]+)">(.*?)</th>', page))
         # Each cell names its column, so that on a phone a row can be read as a card (see report.css).
@@ -108,7 +122,9 @@ class ReaderTable:
 # --- the tables of the reports ----------------------------------------------------------
 
 
-def figures_table(series, corrections=None, table_id="figures"):
+def figures_table(
+    series: pd.DataFrame, corrections: Corrections | None = None, table_id: str = "figures"
+) -> ReaderTable:
     """Every dated force-size figure: when, how many, what kind, who, and the words behind it."""
     fixes = corrections or {}
     return reader_table(
@@ -126,7 +142,7 @@ def figures_table(series, corrections=None, table_id="figures"):
     )
 
 
-def steps_table(steps, table_id="steps"):
+def steps_table(steps: pd.DataFrame, table_id: str = "steps") -> ReaderTable:
     """A text's own steps: each figure and its change from the one before."""
     return reader_table(
         steps,
@@ -142,7 +158,7 @@ def steps_table(steps, table_id="steps"):
     )
 
 
-def pledge_paths_table(paths, actors, table_id="paths"):
+def pledge_paths_table(paths: pd.DataFrame, actors: pd.DataFrame, table_id: str = "paths") -> ReaderTable:
     """Each actor's path through the lifecycle, contribution by contribution."""
     keyed = paths.assign(path_id=paths["actor_id"].astype(str) + "-" + paths["contribution"].astype(str))
     return reader_table(
@@ -161,7 +177,14 @@ def pledge_paths_table(paths, actors, table_id="paths"):
     )
 
 
-def pledges_table(pledges, actors, corrections=None, table_id="pledges", anchor="pledge", grouped=None):
+def pledges_table(
+    pledges: pd.DataFrame,
+    actors: pd.DataFrame,
+    corrections: Corrections | None = None,
+    table_id: str = "pledges",
+    anchor: str = "pledge",
+    grouped: bool | None = None,
+) -> ReaderTable:
     """Pledge statements: date, actor, contribution, status, condition, and the words behind each.
 
     ``anchor`` prefixes each row's id; a second table of the same rows on a page needs its own.
@@ -189,11 +212,20 @@ def pledges_table(pledges, actors, corrections=None, table_id="pledges", anchor=
     )
 
 
-def _said(quotes):
+def _said(quotes: list[str]) -> str:
     return "".join(f'<p class="said">{q}</p>' for q in quotes) or '<span class="none">Nothing on this topic.</span>'
 
 
-def comparison_table(claims, sources, name_a, name_b, source_a, source_b, table_id="compare", anchor="claim"):
+def comparison_table(
+    claims: pd.DataFrame,
+    sources: pd.DataFrame,
+    name_a: str,
+    name_b: str,
+    source_a: str,
+    source_b: str,
+    table_id: str = "compare",
+    anchor: str = "claim",
+) -> ReaderTable:
     """Topic by topic, each source's quotes with their stance, side by side (``anchor`` prefixes claim ids)."""
     picked = claims[claims["source_id"].isin([source_a, source_b])]
     from analysis.transforms import with_sources
@@ -221,7 +253,14 @@ def comparison_table(claims, sources, name_a, name_b, source_a, source_b, table_
     )
 
 
-def shared_table(shared, claims, sources, name_a, name_b, table_id="shared"):
+def shared_table(
+    shared: pd.DataFrame,
+    claims: pd.DataFrame,
+    sources: pd.DataFrame,
+    name_a: str,
+    name_b: str,
+    table_id: str = "shared",
+) -> ReaderTable:
     """Claims of the two texts that refer to the same curated row, each in its own words."""
     from analysis.transforms import with_sources
 
@@ -239,7 +278,9 @@ def shared_table(shared, claims, sources, name_a, name_b, table_id="shared"):
     )
 
 
-def checks_table(checks, claims, sources, table_id="checks"):
+def checks_table(
+    checks: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame, table_id: str = "checks"
+) -> ReaderTable:
     """Every checkable claim: its words and source, the verdict as a label, and the reason."""
     from analysis.transforms import with_sources
 
@@ -256,7 +297,7 @@ def checks_table(checks, claims, sources, table_id="checks"):
     )
 
 
-def corrections_table(corrections, sources, table_id="corrections"):
+def corrections_table(corrections: pd.DataFrame, sources: pd.DataFrame, table_id: str = "corrections") -> ReaderTable:
     """The record's corrections, newest first: what changed, from what to what, and why."""
     from analysis.transforms import with_sources
 

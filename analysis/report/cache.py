@@ -10,8 +10,10 @@ import os
 import platform
 import shutil
 import tempfile
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import Any, Protocol
 
 from analysis.errors import ReportError
 from analysis.files import write_atomic
@@ -19,6 +21,22 @@ from analysis.hashing import content_hash, fingerprint
 from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT, TEMPLATES_DIR, seeds_dir, shown_path
 
 CACHE_NAME = ".report-cache"
+
+
+# What the cache reads of a unit and of its outcome: an analysis.report.plan.Unit and an
+# analysis.report.execute.Outcome (those modules import this one, so it does not import them).
+class UnitFields(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def notebook(self) -> str: ...
+    @property
+    def parameters(self) -> dict[str, Any]: ...
+
+
+class OutcomeFields(Protocol):
+    @property
+    def seconds(self) -> float: ...
 
 
 PACKAGES = (
@@ -34,18 +52,18 @@ PACKAGES = (
 )
 
 
-def code_version():
+def code_version() -> str:
     """A hash of what shapes a report besides its notebook and data: the package, templates, citation."""
     return fingerprint(
         [*Path(__file__).parent.parent.rglob("*.py"), *TEMPLATES_DIR.rglob("*.*"), PROJECT_ROOT / "CITATION.cff"]
     )
 
 
-def package_versions():
+def package_versions() -> dict[str, str]:
     return {"python": platform.python_version(), **{name: metadata.version(name) for name in PACKAGES}}
 
 
-def unit_key(unit, data_hash, code_hash):
+def unit_key(unit: UnitFields, data_hash: str, code_hash: str) -> str:
     """Everything a unit's output depends on, hashed: the cache key."""
     notebook = (NOTEBOOKS_DIR / f"{unit.notebook}.ipynb").read_bytes()
     settings = json.dumps(
@@ -55,7 +73,7 @@ def unit_key(unit, data_hash, code_hash):
     return content_hash(settings, notebook)
 
 
-def validate_once(cache, data_hash, code_hash, log=print):
+def validate_once(cache: Path, data_hash: str, code_hash: str, log: Callable[[str], None] = print) -> dict[str, int]:
     """Validate the data unless this very data and code were validated before; return row counts.
 
     A stamp in the cache records a passed validation (and whether the seed quotes were checked),
@@ -76,7 +94,7 @@ def validate_once(cache, data_hash, code_hash, log=print):
     return counts
 
 
-def store(entry, folder, unit, outcome):
+def store(entry: Path, folder: Path, unit: UnitFields, outcome: OutcomeFields) -> None:
     """Keep a unit's output in the cache, written to a temporary name and renamed into place.
 
     With --force an existing entry is replaced: its bytes are the same, only its timing differs.
@@ -98,11 +116,11 @@ def store(entry, folder, unit, outcome):
         shutil.rmtree(temporary, ignore_errors=True)
 
 
-def file_hash(path):
+def file_hash(path: str | Path) -> str:
     return content_hash(Path(path).read_bytes())
 
 
-def check_cache_folder(cache):
+def check_cache_folder(cache: Path) -> None:
     """The cache must be a folder (or not exist yet): anything else is named, not overwritten."""
     if cache.exists() and not cache.is_dir():
         raise ReportError(
@@ -111,7 +129,7 @@ def check_cache_folder(cache):
         )
 
 
-def cache_entry_intact(entry, unit, log):
+def cache_entry_intact(entry: Path, unit: UnitFields, log: Callable[[str], None]) -> bool:
     """True when a cache entry holds both files of ``unit`` with the hashes it recorded.
 
     A missing, truncated or edited entry is reported and run again, never published.

@@ -17,11 +17,16 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analysis.paths import NOTEBOOKS_DIR, REPORT_MODE_VARIABLE, VALIDATED_DATA_VARIABLE
 from analysis.report.html import render_html, start_loading_exporter
 from analysis.report.plan import Unit, params_text
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 _READY = False  # in a worker: papermill imported and the exporter loading
 
@@ -42,7 +47,7 @@ class Outcome:
     message: str = ""
 
 
-def worker_setup(validated_version, isolation="warm"):
+def worker_setup(validated_version: str, isolation: str = "warm") -> None:
     """Prepares a worker (a local process, or a Dask worker) to run units: environment and exporter.
 
     Kernels inherit the environment: report-mode charts, and the data version this run has
@@ -67,7 +72,7 @@ def worker_setup(validated_version, isolation="warm"):
     _READY = True
 
 
-def local_worker_setup(validated_version, run_pid, isolation="warm"):
+def local_worker_setup(validated_version: str, run_pid: int, isolation: str = "warm") -> None:
     """A local worker ends as soon as the run that started it ends, however the run ends.
 
     So a run killed with SIGKILL (or by the out-of-memory killer) leaves no worker behind;
@@ -86,22 +91,24 @@ def local_worker_setup(validated_version, run_pid, isolation="warm"):
             pass
 
 
-def exit_with(pid):
+def exit_with(pid: int) -> None:
     """Exit this process when process ``pid`` exits (a thread waits on a pidfd for it)."""
     descriptor = os.pidfd_open(pid)
 
-    def wait():
+    def wait() -> None:
         select.select([descriptor], [], [])
         os._exit(1)
 
     threading.Thread(target=wait, name="exit-with-run", daemon=True).start()
 
 
-def warm():
+def warm() -> None:
     """A no-op task: submitting one per worker starts the workers early."""
 
 
-def run_unit(unit, folder, facts, validated_version, isolation="warm"):
+def run_unit(
+    unit: Unit, folder: str | Path, facts: list[tuple[str, str]], validated_version: str, isolation: str = "warm"
+) -> tuple[float, str]:
     """Execute one unit into ``folder`` (notebook, then HTML). Returns (seconds, error or '')."""
     worker_setup(validated_version, isolation)
     import nbformat
@@ -140,7 +147,7 @@ def run_unit(unit, folder, facts, validated_version, isolation="warm"):
     return time.perf_counter() - started, error
 
 
-def stable_notebook(notebook, unit):
+def stable_notebook(notebook: "NotebookNode", unit: Unit) -> "NotebookNode":
     """Drop what differs between identical runs (timings, paths), keep the parameters."""
     notebook.metadata["papermill"] = {"parameters": unit.parameters}
     for index, cell in enumerate(notebook.cells):
@@ -154,7 +161,9 @@ def stable_notebook(notebook, unit):
     return notebook
 
 
-def start_workers(scheduler, count, data_hash, isolation="warm"):
+def start_workers(
+    scheduler: str | None, count: int, data_hash: str, isolation: str = "warm"
+) -> concurrent.futures.Executor:
     """Local worker processes (warmed at once), or a dask.distributed cluster's executor."""
     if scheduler:
         from distributed import Client
@@ -176,7 +185,7 @@ def start_workers(scheduler, count, data_hash, isolation="warm"):
     return pool
 
 
-def close_workers(executor):
+def close_workers(executor: concurrent.futures.Executor | None) -> None:
     if executor is None:
         return
     executor.shutdown()
@@ -185,7 +194,7 @@ def close_workers(executor):
         client.close()
 
 
-def stop_workers(executor):
+def stop_workers(executor: concurrent.futures.Executor | None) -> None:
     if executor is None:
         return
     if isinstance(executor, concurrent.futures.ProcessPoolExecutor):
@@ -200,7 +209,11 @@ def stop_workers(executor):
         close_workers(executor)
 
 
-def collect(futures, units, log):
+def collect(
+    futures: Mapping[concurrent.futures.Future[tuple[float, str]], str],
+    units: Mapping[str, Unit],
+    log: Callable[[str], None],
+) -> dict[str, Outcome]:
     """Each unit's outcome as it finishes, with a line per unit; on a terminal, a progress bar too.
 
     The bar (tqdm, on standard error) estimates the time left from the units done so far; a
@@ -208,7 +221,7 @@ def collect(futures, units, log):
     """
     from tqdm import tqdm
 
-    outcomes = {}
+    outcomes: dict[str, Outcome] = {}
     size = shutil.get_terminal_size()  # a terminal that reports no size (0 x 0) would hide the bar: 80 x 24
     bar = tqdm(
         total=len(futures),

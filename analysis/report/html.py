@@ -5,16 +5,24 @@ import html
 import os
 import re
 import time
+from collections.abc import Iterable, Mapping
 from importlib import metadata
+from typing import TYPE_CHECKING, Any
 
 from analysis.csvfile import read_csv
 from analysis.files import write_atomic
 from analysis.paths import DATA_DIR, LIBRARY_CACHE, TEMPLATES_DIR
 
-_EXPORTER = None  # in a worker: a Future of its HTML exporter
+if TYPE_CHECKING:
+    from nbconvert import HTMLExporter
+    from nbformat import NotebookNode
+
+    from analysis.report.plan import Unit
+
+_EXPORTER: "concurrent.futures.Future[HTMLExporter] | None" = None  # in a worker: a Future of its HTML exporter
 
 
-def start_loading_exporter():
+def start_loading_exporter() -> None:
     """Start loading the exporter's templates in a thread (once per process), so that it is
     ready by the time the first notebook's kernel has run."""
     global _EXPORTER
@@ -22,7 +30,7 @@ def start_loading_exporter():
         _EXPORTER = concurrent.futures.ThreadPoolExecutor(1).submit(make_exporter)
 
 
-def make_exporter():
+def make_exporter() -> "HTMLExporter":
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -37,7 +45,7 @@ def make_exporter():
     return exporter
 
 
-def vega_bundle():
+def vega_bundle() -> str:
     """The Vega, Vega-Lite and vega-embed scripts to inline, built once per vl-convert version.
 
     Bundling takes about a second, so the result is kept in ``.cache/`` and read from there.
@@ -46,7 +54,8 @@ def vega_bundle():
 
     path = LIBRARY_CACHE / f"vega-bundle-{metadata.version('vl-convert-python')}.js"
     if not path.is_file():
-        write_atomic(path, vl_convert.javascript_bundle())
+        # vl-convert's stub makes ``snippet`` required; at run time it defaults to the snippet that sets the globals.
+        write_atomic(path, vl_convert.javascript_bundle())  # type: ignore[call-arg]
     return path.read_text(encoding="utf-8")
 
 
@@ -56,14 +65,15 @@ def vega_bundle():
 VEGA_MARKER = "/* the Vega scripts */"
 
 
-def render_html(notebook, unit, facts):
+def render_html(notebook: "NotebookNode", unit: "Unit", facts: Iterable[tuple[str, str]]) -> str:
     """The executed notebook as one self-contained page, with contents and run facts."""
+    assert _EXPORTER is not None, "start_loading_exporter() runs first (worker_setup)"
     body, _ = _EXPORTER.result().from_notebook_node(notebook, resources=_page_resources(notebook, unit, facts))
     body = add_table_of_contents(body)
     return body.replace(VEGA_MARKER, vega_bundle(), 1) if VEGA_MARKER in body else body
 
 
-def _page_resources(notebook, unit, facts):
+def _page_resources(notebook: "NotebookNode", unit: "Unit", facts: Iterable[tuple[str, str]]) -> dict[str, Any]:
     has_charts = any(
         "vega-chart" in output.get("data", {}).get("text/html", "")
         for cell in notebook.cells
@@ -83,9 +93,9 @@ def _page_resources(notebook, unit, facts):
     }
 
 
-def reader_params(parameters):
+def reader_params(parameters: Mapping[str, Any]) -> str:
     """The run's parameters as a reader knows their values: names and labels, not ids."""
-    shown = {}
+    shown: dict[str, Any] = {}
     for name, value in sorted(parameters.items()):
         if name.startswith("source_") and isinstance(value, str):
             value = _row_value("sources", "source_id", value, "publisher")
@@ -99,12 +109,12 @@ def reader_params(parameters):
     return ", ".join(f"{name}: {value}" for name, value in shown.items()) or "defaults"
 
 
-def _row_value(table, key, value, column):
+def _row_value(table: str, key: str, value: str, column: str) -> str:
     rows = read_csv(DATA_DIR / f"{table}.csv").records()
     return next((row[column] for row in rows if row[key] == value), value)
 
 
-def build_time():
+def build_time() -> str:
     """When the report was built: ``SOURCE_DATE_EPOCH`` if set (reproducible builds), else now (UTC)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     seconds = int(epoch) if epoch.isdigit() else time.time()
@@ -114,7 +124,7 @@ def build_time():
 _HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"')
 
 
-def add_table_of_contents(page):
+def add_table_of_contents(page: str) -> str:
     """Fill the page's contents list from its section headings (h2), linking to their anchors."""
     entries = [(anchor, html.unescape(re.sub(r"<[^>]+>", "", text))) for anchor, text in _HEADING.findall(page)]
     items = "".join(f'<li><a href="#{anchor}">{html.escape(text)}</a></li>' for anchor, text in entries)
@@ -131,12 +141,12 @@ def add_table_of_contents(page):
     return page.replace("<main>", "<main>\n" + nav, 1)
 
 
-def notebook_title(notebook):
+def notebook_title(notebook: Mapping[str, Any]) -> str:
     """The notebook's first Markdown heading."""
     return notebook_heading(notebook["cells"])[0]
 
 
-def notebook_heading(cells):
+def notebook_heading(cells: Iterable[Mapping[str, Any]]) -> tuple[str, str]:
     """The first Markdown heading of a notebook's cells, and its first paragraph as a summary."""
     for cell in cells:
         source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])

@@ -20,6 +20,7 @@ import logging
 import multiprocessing.util
 import threading
 from pathlib import Path
+from typing import IO, Any
 
 import nbformat
 from jupyter_client.asynchronous import AsyncKernelClient
@@ -55,6 +56,7 @@ vl_convert.vegalite_to_svg({"mark": "point"})
 import gc
 gc.freeze()
 """
+Environment = tuple[tuple[str, str], ...]  # a sorted copy of os.environ's items
 STATE = "__import__('analysis.report.kernelstate', fromlist=['fingerprint']).fingerprint()"
 
 _log = logging.getLogger(__name__)
@@ -83,7 +85,7 @@ def notebook_imports(folder: Path = NOTEBOOKS_DIR) -> list[str]:
 class WarmKernel:
     """A started kernel and its client, the state it had after the warm-up, and what it was started for."""
 
-    def __init__(self, kernel_name: str, environment: tuple, startup_timeout: float) -> None:
+    def __init__(self, kernel_name: str, environment: Environment, startup_timeout: float) -> None:
         self.kernel_name = kernel_name
         self.environment = environment
         self.manager = AsyncKernelManager(kernel_name=kernel_name)
@@ -100,7 +102,7 @@ class WarmKernel:
         imports = "\n".join(f"import {module}" for module in notebook_imports())
         await self._run(imports + "\n" + FIRST_CALLS)
 
-    async def _run(self, code: str, expressions: dict | None = None) -> dict:
+    async def _run(self, code: str, expressions: dict[str, str] | None = None) -> dict[str, Any]:
         assert self.client is not None, "the kernel was started"
         reply = await self.client.execute_interactive(
             code, silent=True, store_history=False, user_expressions=expressions or {}, timeout=120
@@ -126,7 +128,7 @@ class WarmKernel:
             _log.debug("warm kernel shutdown: %s", error)
 
 
-def take_kernel(kernel_name: str, environment: tuple, startup_timeout: float) -> WarmKernel:
+def take_kernel(kernel_name: str, environment: Environment, startup_timeout: float) -> WarmKernel:
     """This thread's idle kernel if it was started for the same kernel and environment, else a new one."""
     kernel = getattr(_lent, "idle", None)
     _lent.idle = None
@@ -154,7 +156,7 @@ def give_back(kernel: WarmKernel, reusable: bool) -> None:
         kernel.shutdown()
 
 
-def prepare(kernel_name: str, environment: tuple, startup_timeout: float = 60) -> None:
+def prepare(kernel_name: str, environment: Environment, startup_timeout: float = 60) -> None:
     """Start this thread's kernel now (a worker does it while the run still validates the data)."""
     give_back(take_kernel(kernel_name, environment, startup_timeout), reusable=True)
 
@@ -162,20 +164,20 @@ def prepare(kernel_name: str, environment: tuple, startup_timeout: float = 60) -
 class WarmEngine(NBClientEngine):
     """Papermill's nbclient engine, on a lent warm kernel instead of one started for the notebook."""
 
-    environment: tuple = ()  # set by the worker: what its kernels were started with
+    environment: Environment = ()  # set by the worker: what its kernels were started with
 
     @classmethod
     def execute_managed_notebook(
         cls,
-        nb_man,
-        kernel_name,
-        log_output=False,
-        stdout_file=None,
-        stderr_file=None,
-        start_timeout=60,
-        execution_timeout=None,
-        **kwargs,
-    ):
+        nb_man: Any,  # papermill's NotebookExecutionManager (papermill ships no types)
+        kernel_name: str,
+        log_output: bool = False,
+        stdout_file: IO[str] | None = None,
+        stderr_file: IO[str] | None = None,
+        start_timeout: float = 60,
+        execution_timeout: float | None = None,
+        **kwargs: Any,
+    ) -> nbformat.NotebookNode:
         kwargs.pop("input_path", None)
         kernel = take_kernel(kernel_name, cls.environment, start_timeout)
         notebook_client = PapermillNotebookClient(
@@ -200,6 +202,6 @@ class WarmEngine(NBClientEngine):
             give_back(kernel, went_well)
 
 
-def register_engine(environment: tuple) -> None:
+def register_engine(environment: Environment) -> None:
     WarmEngine.environment = environment
     papermill_engines.register(ENGINE, WarmEngine)

@@ -9,7 +9,9 @@ that holds the project, its data or its notebooks. A run that builds only some r
 
 import json
 import shutil
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from analysis.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, shown_path
 
@@ -21,12 +23,12 @@ class UnsafeOutputError(RuntimeError):
     """The output folder is not one a run may replace; the message says how to proceed."""
 
 
-def write_marker(folder):
+def write_marker(folder: str | Path) -> None:
     """Mark ``folder`` as a site this tool built (done in staging, before it is swapped in)."""
     (Path(folder) / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
 
 
-def is_site(folder):
+def is_site(folder: str | Path) -> bool:
     """True for a folder this tool published: it has the marker, or (sites published before
     the marker existed) a manifest of this tool's format."""
     folder = Path(folder)
@@ -39,7 +41,7 @@ def is_site(folder):
         return False
 
 
-def check_output_folder(out):
+def check_output_folder(out: str | Path) -> None:
     """Raise UnsafeOutputError unless ``out`` is new, empty, or a site this tool published."""
     out = Path(out).resolve()
     protected = {PROJECT_ROOT: "the project", Path(DATA_DIR).resolve(): "the data", NOTEBOOKS_DIR: "the notebooks"}
@@ -60,7 +62,7 @@ def check_output_folder(out):
         )
 
 
-def _published_reports(out):
+def _published_reports(out: str | Path) -> list[Any]:
     """The report entries of the last published manifest ([] when there is none)."""
     try:
         reports = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))["reports"]
@@ -69,7 +71,7 @@ def _published_reports(out):
     return reports if isinstance(reports, list) else []
 
 
-def in_published_order(out, reports):
+def in_published_order(out: str | Path, reports: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """``reports`` in the order the last publish listed them, new ones after, so a partial run
     does not reshuffle the index."""
     order = {
@@ -78,7 +80,7 @@ def in_published_order(out, reports):
     return sorted(reports, key=lambda r: order.get((r["snapshot"], r["name"]), len(order)))
 
 
-def kept_reports(out, built):
+def kept_reports(out: str | Path, built: set[tuple[str, str]]) -> list[dict[str, Any]]:
     """The published report entries a run does not rebuild (from the last manifest), to keep.
 
     ``built`` is the set of (snapshot folder, report name) pairs the run builds.
@@ -93,7 +95,7 @@ def kept_reports(out, built):
     ]
 
 
-def _published_file(out, name):
+def _published_file(out: str | Path, name: object) -> bool:
     """True when ``name`` is a file inside ``out`` (a manifest entry cannot point elsewhere)."""
     if not isinstance(name, str) or not name:
         return False
@@ -101,7 +103,7 @@ def _published_file(out, name):
     return path.is_relative_to(Path(out).resolve()) and path.is_file()
 
 
-def copy_kept(out, staging, reports):
+def copy_kept(out: str | Path, staging: str | Path, reports: Iterable[Mapping[str, Any]]) -> None:
     """Copy the kept reports' published files into the staging folder, byte for byte."""
     for report in reports:
         for key in ("html", "notebook_file"):

@@ -5,9 +5,12 @@ setting stops the run with a clear error and nothing else done.
 """
 
 import dataclasses
+import datetime as dt
 import os
 import re
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -23,7 +26,7 @@ class Unit:
 
     name: str
     notebook: str
-    parameters: dict
+    parameters: dict[str, Any]
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -39,7 +42,7 @@ class Page:
     record_as_of: str = ""
 
 
-def read_plan_file(plan_file=PLAN_FILE):
+def read_plan_file(plan_file: str | Path = PLAN_FILE) -> dict[str, Any]:
     """The parameters file as a dict with a 'reports' list, or ParameterError naming the file."""
     try:
         plan = yaml.safe_load(Path(plan_file).read_text(encoding="utf-8"))
@@ -51,15 +54,17 @@ def read_plan_file(plan_file=PLAN_FILE):
     return plan
 
 
-def load_plan(plan_file=PLAN_FILE, only=None, as_of=None):
+def load_plan(
+    plan_file: str | Path = PLAN_FILE, only: Collection[str] | None = None, as_of: str | None = None
+) -> list[Unit]:
     """The units of a run, from the parameters file, checked before anything runs."""
     entries = read_plan_file(plan_file)["reports"]
     if not entries:
         raise ParameterError("reports", entries, f"at least one report in the parameters file {shown_path(plan_file)}")
-    units = []
+    units: list[Unit] = []
     for entry in entries:
         notebook = entry.get("notebook") if isinstance(entry, dict) else None
-        if not (NOTEBOOKS_DIR / f"{notebook}.ipynb").is_file():
+        if not isinstance(notebook, str) or not (NOTEBOOKS_DIR / f"{notebook}.ipynb").is_file():
             known = ", ".join(sorted(path.stem for path in NOTEBOOKS_DIR.glob("*.ipynb")))
             raise ParameterError("notebook", notebook, f"a notebook in notebooks/: {known}")
         parameters = entry.get("parameters") or {}
@@ -81,7 +86,7 @@ def load_plan(plan_file=PLAN_FILE, only=None, as_of=None):
     return units
 
 
-def snapshot_request(plan_file, as_of_range, every):
+def snapshot_request(plan_file: str | Path, as_of_range: str | None, every: str | None) -> tuple[str | None, str]:
     """The snapshot range and interval: from the command line, else from the parameters file."""
     if as_of_range is None:
         snapshots = read_plan_file(plan_file).get("snapshots")
@@ -94,7 +99,7 @@ def snapshot_request(plan_file, as_of_range, every):
     return as_of_range, every or "month"
 
 
-def check_environment():
+def check_environment() -> None:
     """Settings read from the environment, checked before anything runs.
 
     An empty or non-numeric ``SOURCE_DATE_EPOCH`` would make every kernel hang at start-up
@@ -110,7 +115,14 @@ def check_environment():
         )
 
 
-def plan_pages(units, dates, data_hash, code_hash, cache, log):
+def plan_pages(
+    units: list[Unit],
+    dates: list[dt.date] | None,
+    data_hash: str,
+    code_hash: str,
+    cache: Path,
+    log: Callable[[str], None],
+) -> tuple[list[tuple[Page, str]], dict[str, str], dict[str, int] | None]:
     """The pages of a run with the cache key of the unit that makes each; the data version each
     key sees; the row counts when the data had to be validated first (else None).
 
@@ -125,6 +137,7 @@ def plan_pages(units, dates, data_hash, code_hash, cache, log):
     from analysis.snapshots import Record
 
     record = Record(validated=True)
+    versions: dict[str, str]
     pages, versions = [], {}
     for day in dates:
         effective = (record.effective_date(day) or day).isoformat()
@@ -137,5 +150,5 @@ def plan_pages(units, dates, data_hash, code_hash, cache, log):
     return pages, versions, counts
 
 
-def params_text(parameters):
+def params_text(parameters: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted(parameters.items())) or "defaults"

@@ -8,6 +8,7 @@ import fcntl
 import os
 import shutil
 import signal
+from pathlib import Path
 
 from analysis.errors import ReportError
 from analysis.paths import shown_path
@@ -17,10 +18,10 @@ from analysis.report.outfolder import is_site
 class output_lock:
     """An exclusive lock beside ``out``: a second run refuses at once, naming the holder."""
 
-    def __init__(self, out):
+    def __init__(self, out: Path) -> None:
         self.path = out.with_name(f".{out.name}.lock")
 
-    def __enter__(self):
+    def __enter__(self) -> "output_lock":
         self.handle = open(self.path, "a+")
         try:
             fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -38,12 +39,12 @@ class output_lock:
         self.handle.flush()
         return self
 
-    def __exit__(self, *_):
+    def __exit__(self, *_: object) -> None:
         fcntl.flock(self.handle, fcntl.LOCK_UN)
         self.handle.close()
 
 
-def publish(staging, out):
+def publish(staging: Path, out: Path) -> bool:
     """Swap the staging folder in for ``out`` by renaming; return False when nothing changed.
 
     When every file is byte-identical to what is published, nothing is touched at all.
@@ -65,11 +66,11 @@ def publish(staging, out):
     return True
 
 
-def retired_folder(out):
+def retired_folder(out: Path) -> Path:
     return out.with_name(f".{out.name}-retired")
 
 
-def remove_retired(retired):
+def remove_retired(retired: Path) -> None:
     """Delete the reports a publish replaced: only ever a site this tool published."""
     if not retired.exists():
         return
@@ -80,15 +81,15 @@ def remove_retired(retired):
     shutil.rmtree(retired)
 
 
-def recover_interrupted_publish(out):
+def recover_interrupted_publish(out: Path) -> None:
     """If a run died between the two renames of a publish, put the last good reports back."""
     retired = retired_folder(out)
     if retired.is_dir() and is_site(retired) and not out.exists():
         retired.rename(out)
 
 
-def same_files(a, b):
-    def files(folder):
+def same_files(a: Path, b: Path) -> bool:
+    def files(folder: Path) -> dict[Path, bytes]:
         return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
     return files(a) == files(b)

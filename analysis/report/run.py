@@ -1,12 +1,15 @@
 """A whole report run, top to bottom; see the package docstring for what each step promises."""
 
 import dataclasses
+import datetime as dt
 import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
+from types import FrameType
+from typing import NoReturn
 
 from analysis.errors import ParameterError, ReportError, ReportInterrupted
 from analysis.hashing import data_version
@@ -23,31 +26,31 @@ from analysis.report.cache import (
 )
 from analysis.report.execute import ISOLATIONS, Outcome, close_workers, collect, run_unit, start_workers, stop_workers
 from analysis.report.outfolder import UnsafeOutputError, check_output_folder, copy_kept, kept_reports, write_marker
-from analysis.report.plan import check_environment, load_plan, params_text, plan_pages, snapshot_request
+from analysis.report.plan import Page, Unit, check_environment, load_plan, params_text, plan_pages, snapshot_request
 from analysis.report.publish import output_lock, publish, recover_interrupted_publish
 from analysis.report.site import citation, place_pages, write_index
 from analysis.rules import raise_problems, readable
 from analysis.snapshots import snapshot_dates
 
 
-def _stop_on_signal(signum, _frame):
+def _stop_on_signal(signum: int, _frame: FrameType | None) -> NoReturn:
     raise ReportInterrupted(f"stopped by {signal.Signals(signum).name}")
 
 
 def build_reports(
-    as_of=None,
-    out=REPORTS_DIR,
-    only=None,
-    jobs=None,
-    plan_file=PLAN_FILE,
-    force=False,
-    log=print,
-    as_of_range=None,
-    every=None,
-    scheduler=None,
-    prune=False,
-    isolation="warm",
-):
+    as_of: str | None = None,
+    out: str | Path = REPORTS_DIR,
+    only: Collection[str] | None = None,
+    jobs: int | None = None,
+    plan_file: str | Path = PLAN_FILE,
+    force: bool = False,
+    log: Callable[[str], None] = print,
+    as_of_range: str | None = None,
+    every: str | None = None,
+    scheduler: str | None = None,
+    prune: bool = False,
+    isolation: str = "warm",
+) -> list[Outcome]:
     """Run the plan and publish it to ``out``. Returns the list of Outcomes.
 
     Published reports that the run does not build (``only``, or a shorter plan) are kept as
@@ -67,7 +70,10 @@ def build_reports(
         as_of_range, every = snapshot_request(plan_file, as_of_range, every)
     if as_of_range is not None and as_of is not None:
         raise ParameterError("as_of", as_of, "no value together with --as-of-range")
-    dates = snapshot_dates(as_of_range, every) if as_of_range is not None else None
+    dates = None
+    if as_of_range is not None:
+        assert every is not None, "snapshot_request gave the interval (as_of is None here)"
+        dates = snapshot_dates(as_of_range, every)
     units = load_plan(plan_file, only, as_of)
     if isolation not in ISOLATIONS:
         raise ParameterError("isolation", isolation, " or ".join(ISOLATIONS))
@@ -104,7 +110,7 @@ class RunSettings:
     jobs: int = 1
     force: bool = False
     log: Callable[[str], None] = print
-    dates: list | None = None  # snapshot dates; None: one report set as of each unit's as_of
+    dates: list[dt.date] | None = None  # snapshot dates; None: one report set as of each unit's as_of
     scheduler: str | None = None  # a dask.distributed address; None: local processes
     prune: bool = False
     isolation: str = "warm"  # see analysis.report.execute.ISOLATIONS
@@ -114,13 +120,15 @@ class RunSettings:
         return self.out.parent / CACHE_NAME
 
 
-def _build(units, settings):
+def _build(units: list[Unit], settings: RunSettings) -> list[Outcome]:
     """Run what changed (while the data is validated), then publish; see build_reports."""
     raise_problems(readable(DATA_DIR, TABLES)[1])  # a file that is not CSV text fails before any worker starts
     data_hash, code_hash, versions = data_version(), code_version(), package_versions()
     pages, seen_versions, counts = plan_pages(units, settings.dates, data_hash, code_hash, settings.cache, settings.log)
 
-    def facts(key):  # what a page says about its run: in its cache key, so never stale when reused
+    def facts(
+        key: str,
+    ) -> list[tuple[str, str]]:  # what a page says about its run: in its cache key, so never stale when reused
         return [
             ("Data version", seen_versions[key]),
             ("Package versions", ", ".join(f"{k} {v}" for k, v in versions.items())),
@@ -135,7 +143,9 @@ def _build(units, settings):
     staging = Path(tempfile.mkdtemp(prefix=f".{settings.out.name}-build-", dir=settings.out.parent))
     runs = staging / ".run"
 
-    def validate():  # here, while the units run on the workers (a snapshot run validated while planning)
+    def validate() -> dict[
+        str, int
+    ]:  # here, while the units run on the workers (a snapshot run validated while planning)
         return counts or validate_once(settings.cache, data_hash, code_hash, settings.log)
 
     ran, counts = _execute(todo, runs, facts, data_hash, settings, staging, validate)
@@ -151,7 +161,7 @@ def _build(units, settings):
     return list(outcomes.values())
 
 
-def _reused(keyed, settings):
+def _reused(keyed: Mapping[str, Unit], settings: RunSettings) -> dict[str, Outcome]:
     """The units whose cache entry is intact (none with --force), as 'cached' outcomes."""
     check_cache_folder(settings.cache)
     if settings.force:
@@ -163,7 +173,15 @@ def _reused(keyed, settings):
     }
 
 
-def _execute(todo, runs, facts, data_hash, settings, staging, validate):
+def _execute(
+    todo: Mapping[str, Unit],
+    runs: Path,
+    facts: Callable[[str], list[tuple[str, str]]],
+    data_hash: str,
+    settings: RunSettings,
+    staging: Path,
+    validate: Callable[[], dict[str, int]],
+) -> tuple[dict[str, Outcome], dict[str, int]]:
     """Run ``todo`` on the workers while ``validate()`` checks the data here; return the
     outcomes and the row counts ``validate`` gave.
 
@@ -180,10 +198,14 @@ def _execute(todo, runs, facts, data_hash, settings, staging, validate):
     except Exception as error:  # e.g. no dask installed, or the scheduler cannot be reached
         shutil.rmtree(staging, ignore_errors=True)
         raise ReportError(f"could not start the workers ({type(error).__name__}: {error}); nothing was run") from None
-    futures = {
-        executor.submit(run_unit, unit, runs / key, facts(key), data_hash, settings.isolation): key
-        for key, unit in todo.items()
-    }
+    futures = (
+        {
+            executor.submit(run_unit, unit, runs / key, facts(key), data_hash, settings.isolation): key
+            for key, unit in todo.items()
+        }
+        if executor is not None
+        else {}  # no executor: nothing to run
+    )
     try:
         counts = validate()
     except BaseException:
@@ -210,7 +232,7 @@ def _execute(todo, runs, facts, data_hash, settings, staging, validate):
     return outcomes, counts
 
 
-def _raise_for_failures(outcomes, runs, settings):
+def _raise_for_failures(outcomes: Mapping[str, Outcome], runs: Path, settings: RunSettings) -> None:
     failed = {key: o for key, o in outcomes.items() if o.result == "failed"}
     if not failed:
         return
@@ -225,7 +247,14 @@ def _raise_for_failures(outcomes, runs, settings):
     )
 
 
-def _assemble(staging, pages, data_hash, versions, counts, settings):
+def _assemble(
+    staging: Path,
+    pages: Sequence[tuple[Page, str]],
+    data_hash: str,
+    versions: Mapping[str, str],
+    counts: Mapping[str, int],
+    settings: RunSettings,
+) -> None:
     """The whole site in staging: the run's pages, the published pages it keeps, index and manifest."""
     place_pages(pages, settings.cache, staging)
     built = {(page.folder, page.unit.name) for page, _ in pages}
@@ -237,7 +266,7 @@ def _assemble(staging, pages, data_hash, versions, counts, settings):
     write_index(staging, pages, settings.cache, data_hash, versions, counts, settings.out, kept)
 
 
-def summary(outcomes, log):
+def summary(outcomes: Iterable[Outcome], log: Callable[[str], None]) -> None:
     log(f"{'report':<14} {'result':<8} {'seconds':>7}  parameters")
     for o in sorted(outcomes, key=lambda o: o.unit.name):
         log(f"{o.unit.name:<14} {o.result:<8} {o.seconds:>7.1f}  {params_text(o.unit.parameters)}")

@@ -3,7 +3,9 @@
 import json
 import re
 import shutil
+from collections.abc import Container, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -12,9 +14,10 @@ from analysis.hashing import content_hash
 from analysis.paths import DATA_DIR, PROJECT_ROOT, TABLES, TEMPLATES_DIR
 from analysis.report.html import build_time, notebook_heading, reader_params
 from analysis.report.outfolder import in_published_order
+from analysis.report.plan import Page
 
 
-def place_pages(pages, cache, staging):
+def place_pages(pages: Sequence[tuple[Page, str]], cache: Path, staging: Path) -> None:
     """Copy each page's files from the cache into place; snapshot pages get links to their neighbours."""
     folders = sorted({page.folder for page, _ in pages})
     built = {folder: {page.unit.name for page, _ in pages if page.folder == folder} for folder in folders}
@@ -29,7 +32,7 @@ def place_pages(pages, cache, staging):
         (target / f"{name}.html").write_text(body, encoding="utf-8")
 
 
-def add_snapshot_links(body, name, page, folders):
+def add_snapshot_links(body: str, name: str, page: Page, folders: list[str]) -> str:
     """A line at the top of a snapshot page: which date it shows, and its previous and next snapshot."""
     index = folders.index(page.folder)
     links = ['<a href="../index.html">all snapshots</a>']
@@ -44,37 +47,39 @@ def add_snapshot_links(body, name, page, folders):
     return body.replace("<main>", "<main>\n" + nav, 1)
 
 
-def link_within_snapshot(body, present):
+def link_within_snapshot(body: str, present: Container[str]) -> str:
     """A snapshot page's links to other reports stay in its folder where that report was built
     (``present``: their names); the others, and the index, lead to the index of all snapshots."""
 
-    def retarget(match):
+    def retarget(match: re.Match[str]) -> str:
         return match.group(0) if match.group(1) in present else 'href="../index.html"'
 
     return re.sub(r'href="([\w-]+)\.html"', retarget, body)
 
 
-def citation():
+def citation() -> str:
     """How to cite, from CITATION.cff (the one place it is written)."""
     cff = yaml.safe_load((PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     authors = "; ".join(author.get("name", "") for author in cff.get("authors", []))
     return f"{authors}. {cff['title']}, version {cff['version']}. Code MIT, data CC BY 4.0."
 
 
-def table_rows(data_dir=DATA_DIR):
+def table_rows(data_dir: str | Path = DATA_DIR) -> dict[str, dict[str, str]]:
     """Each table's rows as {primary key: hash of the row's text}, to see what changed between runs."""
     from analysis.csvfile import read_csv
 
-    tables = {}
+    tables: dict[str, dict[str, str]] = {}
     for name in sorted(TABLES):
         rows = read_csv(Path(data_dir) / f"{name}.csv").rows
         tables[name] = {row[0]: content_hash(*row) for row in rows}
     return tables
 
 
-def data_changes(previous, current):
+def data_changes(
+    previous: Mapping[str, Mapping[str, str]], current: Mapping[str, Mapping[str, str]]
+) -> dict[str, dict[str, int]]:
     """Rows added, changed and removed per table, between two manifests' row hashes."""
-    changes = {}
+    changes: dict[str, dict[str, int]] = {}
     for table in sorted(set(previous) | set(current)):
         old, new = previous.get(table, {}), current.get(table, {})
         changes[table] = {
@@ -85,7 +90,16 @@ def data_changes(previous, current):
     return changes
 
 
-def write_index(staging, pages, cache, data_hash, versions, counts, out, kept=()):
+def write_index(
+    staging: Path,
+    pages: Sequence[tuple[Page, str]],
+    cache: Path,
+    data_hash: str,
+    versions: Mapping[str, str],
+    counts: Mapping[str, int] | None,
+    out: Path,
+    kept: Sequence[dict[str, Any]] = (),
+) -> None:
     """index.html and manifest.json for the run, comparing the data with the last published run."""
     try:
         last = json.loads((out / "manifest.json").read_text())
@@ -131,11 +145,11 @@ def write_index(staging, pages, cache, data_hash, versions, counts, out, kept=()
         "feed": write_feed(staging, last, rows, data_hash, DATA_DIR),  # feed.xml: the rows each publish changed
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    page = render_index(reports, data_hash, versions, counts, changes, since, record_currency(cache, data_hash))
-    (staging / "index.html").write_text(page, encoding="utf-8")
+    index = render_index(reports, data_hash, versions, counts, changes, since, record_currency(cache, data_hash))
+    (staging / "index.html").write_text(index, encoding="utf-8")
 
 
-def record_currency(cache, data_hash):
+def record_currency(cache: Path, data_hash: str) -> dict[str, str | None]:
     """How current the published record is: its latest dated entry and latest source, and the build time.
 
     The facts depend on the data only, so they are kept in the cache under the data's version:
@@ -151,7 +165,7 @@ def record_currency(cache, data_hash):
     return {**facts, "built": build_time()}
 
 
-def currency_of_record():
+def currency_of_record() -> dict[str, str | None]:
     """The record's latest dated entry and latest source, in words, with the source's address."""
     from analysis.data import load_table
     from analysis.story import currency_facts
@@ -162,17 +176,25 @@ def currency_of_record():
     return {**facts, "source_url": safe_url(facts.get("source_url"))}
 
 
-def render_index(reports, data_hash, versions, counts, changes, since, currency=None):
+def render_index(
+    reports: Sequence[Mapping[str, Any]],
+    data_hash: str,
+    versions: Mapping[str, str],
+    counts: Mapping[str, int] | None,
+    changes: Mapping[str, Any] | None,
+    since: str | None,
+    currency: Mapping[str, str | None] | None = None,
+) -> str:
     """A plain, script-free page listing the run's reports (and snapshots) and what changed in the data."""
     import jinja2
 
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True, keep_trailing_newline=True
     )
-    latest = {}
+    latest: dict[str, dict[str, Any]] = {}
     for report in reports:  # one entry per report, from its latest snapshot
         latest[report["name"]] = {**report, "parameters_text": reader_params(report["parameters"])}
-    snapshots = {}
+    snapshots: dict[str, dict[str, Any]] = {}
     for report in reports:
         if report["snapshot"]:
             snapshots.setdefault(
