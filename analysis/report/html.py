@@ -132,7 +132,7 @@ def add_table_of_contents(page: str) -> str:
         f'<nav class="report-toc" aria-label="Contents"><h2 class="report-toc-title">Contents</h2><ol>{items}'
         "</ol></nav>"
     )
-    if not entries:
+    if len(entries) < 2:  # a page of one section needs no contents
         return page
     headline = re.search(r'<section[^>]*class="headline"', page)
     if headline:  # the headline comes first; the contents follow it

@@ -211,6 +211,7 @@ def render_index(
         since=since,
         citation=citation(),
         currency=currency or {},
+        explorer_html=latest.get("explorer", {}).get("html"),  # None when this site has no explorer
         table_names={
             "force_size": "force sizes",
             **{t: t for t in ("sources", "actors", "pledges", "events", "claims")},
