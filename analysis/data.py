@@ -6,6 +6,7 @@ problems as one :class:`DataError` and casts the validated text into pandas type
 
 import datetime as dt
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,17 @@ def validate_data(
     rules.raise_problems(rules.check(data_dir, seeds=seeds, quotes=quotes))
     _PASSED.update((data_dir.resolve(), data_version(data_dir), name) for name in TABLES)
     return {name: len(data_row_lines(data_dir / f"{name}.csv")) for name in TABLES}
+
+
+def load_tables(names: Iterable[str], as_of: AsOf = None, data_dir: str | Path = DATA_DIR) -> dict[str, pd.DataFrame]:
+    """Several tables by name, each as :func:`load_table` gives it: what a notebook starts from."""
+    return {name: load_table(name, as_of=as_of, data_dir=data_dir) for name in names}
+
+
+def first_date(name: str, data_dir: str | Path = DATA_DIR) -> pd.Timestamp:
+    """The earliest date in a table's whole record, whatever ``as_of`` a report runs with: where
+    its story begins, so a report dated before it can say that nothing was on record yet."""
+    return load_table(name, data_dir=data_dir)["date"].min()
 
 
 def table_sizes(as_of: AsOf = None, data_dir: str | Path = DATA_DIR) -> pd.DataFrame:

@@ -21,7 +21,9 @@ Check = Callable[[object], None]
 AS_OF_ALLOWED = "an ISO date YYYY-MM-DD (e.g. 2025-09-05), or None for all data"
 
 SCALES = ("log", "linear")
-DEFAULT_SOURCES = ("spectator_morenets", "brookings_pifer")
+SPECTATOR_COLUMN = "spectator_morenets"  # the seed column in The Spectator (Morenets)
+BROOKINGS_QA = "brookings_pifer"  # the seed Q&A at Brookings (Pifer)
+DEFAULT_SOURCES = (SPECTATOR_COLUMN, BROOKINGS_QA)
 
 # Each notebook's parameters and their defaults: the one place they are declared.
 NOTEBOOK_PARAMETERS: dict[str, dict[str, str | None]] = {

@@ -13,7 +13,7 @@ combined with ``load_table(..., as_of=...)`` for any date. One module an idea:
 Everything is importable from ``analysis.transforms`` itself, as the notebooks do.
 """
 
-from analysis.transforms.checks import DATE_TOLERANCE_DAYS, check_claim, check_claims
+from analysis.transforms.checks import CHECKED_TABLES, DATE_TOLERANCE_DAYS, check_claim, check_claims
 from analysis.transforms.compare import (
     LINK_COLUMNS,
     STANCE_SCORES,
@@ -48,6 +48,7 @@ __all__ = [
     "RECORD_PANELS",
     "STANCE_SCORES",
     "check_claim",
+    "CHECKED_TABLES",
     "check_claims",
     "compare_sources",
     "corrections_for",

@@ -17,6 +17,9 @@ from analysis.transforms.figures import figure_label, plain_int
 DATE_TOLERANCE_DAYS = {"day": 0, "inferred": 0, "approximate": 31}
 
 
+CHECKED_TABLES = ("force_size", "pledges", "events")  # the tables a claim can link to, and is checked against
+
+
 def check_claims(
     claims: pd.DataFrame,
     tables: Mapping[str, pd.DataFrame],
