@@ -424,10 +424,13 @@ def test_chart_text_is_readable_and_never_overlaps(site, browser, width, name):
               const texts = [...svg.querySelectorAll("text")].filter(t => t.textContent.trim()
                 && getComputedStyle(t).opacity !== "0" && t.closest("[opacity='0']") === null
                 && parseFloat(t.getAttribute("opacity") ?? "1") > 0);
+              const figure = svg.closest("figure").getBoundingClientRect();  // what the page shows of the chart
+              const frame = {left: Math.max(figure.left, 0), right: Math.min(figure.right, window.innerWidth)};
               return texts.map(t => {
                 const b = t.getBoundingClientRect();
                 return {text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize) * scale,
-                        box: [b.left, b.top, b.right, b.bottom]};
+                        box: [b.left, b.top, b.right, b.bottom], frame: [frame.left, frame.right],
+                        label: t.closest("g.mark-text.role-mark") !== null};
               });
             })""",
         )
@@ -435,6 +438,12 @@ def test_chart_text_is_readable_and_never_overlaps(site, browser, width, name):
         for texts in charts:
             small = [(t["text"], round(t["size"], 1)) for t in texts if t["size"] < 10]
             assert small == []
+            cut = [
+                t["text"]
+                for t in texts
+                if t["label"] and (t["box"][0] < t["frame"][0] - 1 or t["box"][2] > t["frame"][1] + 1)
+            ]
+            assert cut == []  # no label on a chart's marks runs off its edge, where the page cuts it
             overlaps = [
                 (a["text"], b["text"])
                 for i, a in enumerate(texts)

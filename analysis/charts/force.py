@@ -5,6 +5,9 @@ context, one colour per kind; :func:`figure_points` decides which points are lab
 the interactive chart here and the printable one in :mod:`analysis.charts.static`.
 """
 
+import textwrap
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
@@ -93,11 +96,29 @@ def figure_points(series: pd.DataFrame, actors: pd.DataFrame | None = None) -> p
         on_line=on_line,
         who=who,
         point_label=[
-            f"{label}\n{name}, {date:%-d %b %Y}" if keep else ""
+            point_label(label, name, date) if keep else ""
             for label, name, date, keep in zip(series["label"], who, series["date"], labelled, strict=True)
         ],
         right=(series["date"] > middle) if middle is not None else False,
     )
+
+
+LABEL_LINE = 26  # characters: a label's lines stay narrow enough for a chart as wide as a phone
+LINE_HEIGHT = 13  # pixels between a label's lines (font size 11)
+MAX_LABEL_LINES = 5  # a figure, then at most four lines of who and when
+LABEL_TEXT: dict[str, Any] = {"fontSize": 11, "lineHeight": LINE_HEIGHT, "lineBreak": "\n", "color": LABEL_COLOUR}
+
+
+def point_label(figure: str, who: str, date: pd.Timestamp) -> str:
+    """A point's label: the figure, then who and when, wrapped so that it fits a phone-wide chart.
+
+    >>> print(point_label("up to 30,000", "United Kingdom and France (jointly)", pd.Timestamp("2025-03-20")))
+    up to 30,000
+    United Kingdom and France
+    (jointly), 20 Mar 2025
+    """
+    when = f"{date:%-d %b %Y}".replace(" ", "\u00a0")  # a date is never cut over two lines
+    return "\n".join([figure, *(line.replace("\u00a0", " ") for line in textwrap.wrap(f"{who}, {when}", LABEL_LINE))])
 
 
 def labelled_kinds(values: pd.Series) -> pd.Series:
@@ -150,18 +171,30 @@ def force_size_chart(series: pd.DataFrame, scale: str = "log", actors: pd.DataFr
     line = line_rows.mark_line(interpolate="step-after", strokeWidth=3, color=LINE_COLOUR).encode(y=y)
     steps = line_rows.mark_point(filled=True, size=120, opacity=1).encode(y=y, color=colour, tooltip=tooltip)
     # Left-half labels sit above their point, right-half ones below it, so that the two ends of
-    # the line never print over each other, however narrow the chart.
-    labels_left = (
-        base.transform_filter("datum._point_label != '' && !datum._right")
-        .mark_text(align="left", dx=6, dy=-18, fontSize=11, lineBreak="\n", color=LABEL_COLOUR)
-        .encode(y=y, text="_point_label:N")
-    )
+    # the line never print over each other, however narrow the chart; a label of several lines
+    # grows away from its point.
     labels_right = (
         base.transform_filter("datum._point_label != '' && datum._right")
-        .mark_text(align="right", dx=-6, dy=16, fontSize=11, lineBreak="\n", color=LABEL_COLOUR)
+        .mark_text(align="right", baseline="top", dx=-6, dy=8, **LABEL_TEXT)
         .encode(y=y, text="_point_label:N")
     )
-    chart = alt.layer(ranges, dots, line, steps, labels_left, labels_right).properties(width=WIDTH, height=HEIGHT)
+    # Vega draws a label's lines downwards from its first: one layer per number of lines lifts
+    # each left label so that its last line ends just above its point.
+    labels_left = [
+        base.transform_filter(
+            f"datum._point_label != '' && !datum._right && split(datum._point_label, '\\n').length == {lines}"
+        )
+        .mark_text(
+            align="left",
+            baseline="bottom",
+            dx=6,
+            dy=-8 - (lines - 1) * LINE_HEIGHT,
+            **LABEL_TEXT,
+        )
+        .encode(y=y, text="_point_label:N")
+        for lines in range(1, MAX_LABEL_LINES + 1)
+    ]
+    chart = alt.layer(ranges, dots, line, steps, *labels_left, labels_right).properties(width=WIDTH, height=HEIGHT)
     return finish(
         chart,
         FORCE_TITLE,
