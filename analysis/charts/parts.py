@@ -109,6 +109,5 @@ def colour_scale(mapping: Mapping[str, str], domain: Iterable[str] | None = None
 
 
 def date_x(title: str = "Date") -> alt.X:
-    """The time axis every dated chart shares: a tick a month; the end labels kept inside the
-    axis (labelFlush), so that a narrow chart does not cut its last month off."""
-    return alt.X("date:T", title=title, axis=alt.Axis(format="%b %Y", tickCount="month", labelFlush=True))
+    """The time axis every dated chart shares: a tick a month."""
+    return alt.X("date:T", title=title, axis=alt.Axis(format="%b %Y", tickCount="month"))
