@@ -203,5 +203,6 @@ class WarmEngine(NBClientEngine):
 
 
 def register_engine(environment: Environment) -> None:
+    """Make papermill's engine ``warm`` lend kernels started for ``environment`` (the worker's)."""
     WarmEngine.environment = environment
     papermill_engines.register(ENGINE, WarmEngine)
