@@ -182,7 +182,9 @@ def force_size_chart(series: pd.DataFrame, scale: str = "log", actors: pd.DataFr
     # each left label so that its last line ends just above its point.
     labels_left = [
         base.transform_filter(
-            f"datum._point_label != '' && !datum._right && split(datum._point_label, '\\n').length == {lines}"
+            "datum._point_label != '' && !datum._right && split(datum._point_label, '\\n').length "
+            + ("==" if lines < MAX_LABEL_LINES else ">=")  # the last layer takes any longer label too
+            + f" {lines}"
         )
         .mark_text(
             align="left",

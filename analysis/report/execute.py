@@ -33,10 +33,7 @@ _READY = False  # in a worker: papermill imported and the exporter loading
 # A cell that runs longer than this fails its report instead of holding the run (and its lock) forever.
 CELL_TIMEOUT_SECONDS = 600
 KERNEL_NAME = "python3"  # the notebooks' kernel, which a warm worker starts ahead
-ISOLATIONS = {
-    "warm": "one kernel per worker, imports done ahead, reset and checked between notebooks",
-    "fresh": "a new kernel for every notebook, as papermill runs them",
-}
+ISOLATIONS = ("warm", "fresh")  # a kernel lent, reset and checked, to each notebook; a new kernel for each
 
 
 @dataclasses.dataclass
@@ -86,7 +83,7 @@ def local_worker_setup(validated_version: str, run_pid: int, isolation: str = "w
         from analysis.report.kernels import prepare
 
         try:
-            prepare(KERNEL_NAME, tuple(sorted(os.environ.items())))
+            prepare(KERNEL_NAME)
         except Exception:  # noqa: S110  (the first unit starts one again, and its failure says why)
             pass
 

@@ -156,9 +156,10 @@ def give_back(kernel: WarmKernel, reusable: bool) -> None:
         kernel.shutdown()
 
 
-def prepare(kernel_name: str, environment: Environment, startup_timeout: float = 60) -> None:
-    """Start this thread's kernel now (a worker does it while the run still validates the data)."""
-    give_back(take_kernel(kernel_name, environment, startup_timeout), reusable=True)
+def prepare(kernel_name: str, startup_timeout: float = 60) -> None:
+    """Start this thread's kernel now (a worker does it while the run still validates the data),
+    for the environment :func:`register_engine` recorded."""
+    give_back(take_kernel(kernel_name, WarmEngine.environment, startup_timeout), reusable=True)
 
 
 class WarmEngine(NBClientEngine):

@@ -126,9 +126,8 @@ def _build(units: list[Unit], settings: RunSettings) -> list[Outcome]:
     data_hash, code_hash, versions = data_version(), code_version(), package_versions()
     pages, seen_versions, counts = plan_pages(units, settings.dates, data_hash, code_hash, settings.cache, settings.log)
 
-    def facts(
-        key: str,
-    ) -> list[tuple[str, str]]:  # what a page says about its run: in its cache key, so never stale when reused
+    def facts(key: str) -> list[tuple[str, str]]:
+        """What a page says about its run: in its cache key, so never stale when reused."""
         return [
             ("Data version", seen_versions[key]),
             ("Package versions", ", ".join(f"{k} {v}" for k, v in versions.items())),
@@ -143,9 +142,8 @@ def _build(units: list[Unit], settings: RunSettings) -> list[Outcome]:
     staging = Path(tempfile.mkdtemp(prefix=f".{settings.out.name}-build-", dir=settings.out.parent))
     runs = staging / ".run"
 
-    def validate() -> dict[
-        str, int
-    ]:  # here, while the units run on the workers (a snapshot run validated while planning)
+    def validate() -> dict[str, int]:
+        """Here, while the units run on the workers (a snapshot run validated while planning)."""
         return counts or validate_once(settings.cache, data_hash, code_hash, settings.log)
 
     ran, counts = _execute(todo, runs, facts, data_hash, settings, staging, validate)
