@@ -76,6 +76,23 @@ def test_pages_hide_code_and_carry_contents_charts_and_run_facts(site):
     assert os.path.getsize(out / "force_size.html") < 1_500_000
 
 
+def test_every_image_says_what_it_shows_and_every_output_is_a_tab_stop(site):
+    """The static figure's PNG carries the chart's description (not nbconvert's placeholder),
+    and each cell's text and output can be reached by keyboard, as nbconvert's exporter gives."""
+    out, _ = site
+    for page in out.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for tag in re.findall(r"<img\b[^>]*>", text):
+            if "${" in tag:  # vega-embed's own script, not an element of the page
+                continue
+            alt = re.search(r'\balt="([^"]*)"', tag)
+            assert alt and alt.group(1).strip() and "No description" not in alt.group(1), (page.name, tag[:80])
+        outputs = re.findall(r'<div (?:id="[^"]*" )?class="[^"]*\bjp-OutputArea-output\b[^>]*>', text)
+        assert all('tabindex="0"' in div for div in outputs), page.name
+    figure = (out / "force_size.html").read_text(encoding="utf-8")
+    assert re.search(r'<img [^>]*alt="Chart of \d+ dated figures for the size of a European force', figure)
+
+
 def test_same_inputs_give_byte_identical_output(site, tmp_path):
     """Notebooks and HTML are identical; manifest.json differs only in the measured seconds."""
     out, _ = site

@@ -19,7 +19,7 @@ import os
 
 import altair as alt
 
-from analysis.charts.export import chart_csv, chart_csv_uri, chart_svg, report_mimebundle
+from analysis.charts.export import chart_csv, chart_csv_uri, chart_svg, figure_image, report_mimebundle
 from analysis.charts.force import figure_points, force_size_chart, force_size_description, labelled_kinds
 from analysis.charts.parts import source_caption
 from analysis.charts.perspectives import claim_check_chart, stance_chart
@@ -45,6 +45,7 @@ __all__ = [
     "chart_csv_uri",
     "chart_svg",
     "claim_check_chart",
+    "figure_image",
     "figure_points",
     "force_size_chart",
     "force_size_description",

@@ -8,13 +8,17 @@ nbviewer), and the CSV is the data behind each chart, safe to open in a spreadsh
 import io
 import json
 import urllib.parse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from analysis.charts.parts import INTERNAL_PREFIX
 from analysis.hashing import content_hash
 from analysis.text import csv_cell, html_text
+
+if TYPE_CHECKING:
+    from IPython.display import Image
+    from matplotlib.figure import Figure
 
 
 def report_mimebundle(spec: dict[str, Any], **_: object) -> dict[str, str]:
@@ -55,6 +59,22 @@ def chart_svg(spec: dict[str, Any]) -> str:
     import vl_convert
 
     return str(vl_convert.vegalite_to_svg(spec))
+
+
+def figure_image(figure: "Figure", alt: str) -> "Image":
+    """A matplotlib Figure as a PNG image that says what it shows (``alt``), for screen readers.
+
+    Shown as it is, a Figure reaches the page as an image with no text (and nbconvert writes a
+    placeholder for it). The PNG is drawn as the inline backend draws it; the figure is closed,
+    so the backend does not show it a second time.
+    """
+    import matplotlib.pyplot as plt
+    from IPython.display import Image
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(figure)
+    return Image(data=buffer.getvalue(), format="png", alt=alt)
 
 
 def chart_csv_uri(spec: dict[str, Any]) -> str:
