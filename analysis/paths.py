@@ -30,8 +30,10 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 PLAN_FILE = PROJECT_ROOT / "reports.yml"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-# Artefacts that depend only on installed library versions (the inlined Vega bundle).
+# Artefacts that depend only on their inputs and installed library versions (the inlined Vega
+# bundle, charts drawn as SVG): safe to delete, made again when needed.
 LIBRARY_CACHE = PROJECT_ROOT / ".cache"
+SVG_CACHE = LIBRARY_CACHE / "svg"  # each distinct chart drawn once (analysis.charts.export.chart_svg)
 
 # Set by the report runner for its kernels: charts are drawn for the offline page, and the
 # data version the run validated before starting them need not be validated again.
