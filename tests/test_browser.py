@@ -424,26 +424,32 @@ def test_chart_text_is_readable_and_never_overlaps(site, browser, width, name):
               const texts = [...svg.querySelectorAll("text")].filter(t => t.textContent.trim()
                 && getComputedStyle(t).opacity !== "0" && t.closest("[opacity='0']") === null
                 && parseFloat(t.getAttribute("opacity") ?? "1") > 0);
-              const figure = svg.closest("figure").getBoundingClientRect();  // what the page shows of the chart
-              const frame = {left: Math.max(figure.left, 0), right: Math.min(figure.right, window.innerWidth)};
+              // What the page shows of the chart: the SVG (which clips what lies beyond it), within
+              // the figure and the window.
+              const figure = svg.closest("figure").getBoundingClientRect(), drawn = svg.getBoundingClientRect();
+              const frame = [Math.max(figure.left, drawn.left, 0), drawn.top,
+                             Math.min(figure.right, drawn.right, window.innerWidth), drawn.bottom];
               return texts.map(t => {
                 const b = t.getBoundingClientRect();
                 return {text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize) * scale,
-                        box: [b.left, b.top, b.right, b.bottom], frame: [frame.left, frame.right],
-                        label: t.closest("g.mark-text.role-mark") !== null};
+                        box: [b.left, b.top, b.right, b.bottom], frame};
               });
             })""",
         )
         assert charts
+        cut = [
+            (t["text"], [round(edge) for edge in t["box"]], [round(edge) for edge in t["frame"]])
+            for texts in charts
+            for t in texts
+            if t["box"][0] < t["frame"][0] - 1
+            or t["box"][1] < t["frame"][1] - 1
+            or t["box"][2] > t["frame"][2] + 1
+            or t["box"][3] > t["frame"][3] + 1
+        ]
+        assert cut == []  # no text of any chart (axes, legends, titles, labels) runs off an edge that cuts it
         for texts in charts:
             small = [(t["text"], round(t["size"], 1)) for t in texts if t["size"] < 10]
             assert small == []
-            cut = [
-                t["text"]
-                for t in texts
-                if t["label"] and (t["box"][0] < t["frame"][0] - 1 or t["box"][2] > t["frame"][1] + 1)
-            ]
-            assert cut == []  # no label on a chart's marks runs off its edge, where the page cuts it
             overlaps = [
                 (a["text"], b["text"])
                 for i, a in enumerate(texts)

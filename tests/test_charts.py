@@ -226,3 +226,43 @@ def test_report_bundle_carries_an_svg_that_is_the_same_on_every_run(record):
     second = charts.report_mimebundle(spec.to_dict())
     assert first["image/svg+xml"].startswith("<svg") and "Who offers what" in first["image/svg+xml"]
     assert first["image/svg+xml"] == second["image/svg+xml"]
+
+
+def _texts(spec, role):
+    """The text items of one role ('legend-label', 'axis-label', ...) in vl-convert's drawing of ``spec``."""
+    import vl_convert
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("marktype") == "text" and node.get("role") == role:
+                yield from node.get("items", [])
+            for value in node.values():
+                yield from walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from walk(value)
+
+    return list(walk(vl_convert.vegalite_to_scenegraph(spec)))
+
+
+def test_long_source_names_are_drawn_whole_in_short_lines(record):
+    """A phone-wide chart has room for a name of 24 characters a line: Vega draws the lines the expression makes."""
+    from analysis.charts.perspectives import SOURCE_LINE
+
+    stances = t.stance_by_topic(record["claims"], "spectator_morenets", "brookings_pifer")
+    spec = charts.stance_chart(stances, record["sources"]).to_dict()
+    labels = [item["text"] for item in _texts(spec, "legend-label")]
+    assert sorted(" ".join(lines) for lines in labels) == sorted(spec["encoding"]["color"]["scale"]["domain"])
+    assert max(len(lines) for lines in labels) > 1  # the Brookings newsletter's name is longer than a line
+    assert all(len(line) <= SOURCE_LINE or " " not in line for lines in labels for line in lines)
+
+
+def test_a_name_of_several_lines_stays_beside_its_bar(record):
+    """Vega draws a label's first line on its tick: the offset centres the whole label there instead."""
+    spec = charts.claim_check_chart(record["checks"], record["sources"]).to_dict()
+    labels = [item for item in _texts(spec, "axis-label") if isinstance(item["text"], list)]
+    assert len(labels) == 2 and len(labels[0]["text"]) > len(labels[1]["text"])  # one name longer than the other
+    line_height = spec["encoding"]["y"]["axis"]["labelLineHeight"]
+    middles = [item["y"] + (len(item["text"]) - 1) * line_height / 2 for item in labels]
+    band = spec["height"] / len(labels)
+    assert middles == pytest.approx([band / 2, band * 3 / 2], abs=1)

@@ -108,6 +108,33 @@ def colour_scale(mapping: Mapping[str, str], domain: Iterable[str] | None = None
     return alt.Scale(domain=keys, range=[mapping[k] for k in keys])
 
 
+def wrapped_labels(chars: int) -> str:
+    r"""A Vega expression for ``labelExpr``: an axis's or legend's label in lines of at most ``chars`` characters.
+
+    Vega draws a list of strings as lines, so a long name (a publisher with its newsletter)
+    stays whole and inside a phone-wide chart instead of running past its edge or being cut
+    with an ellipsis. Lines break at spaces; a single word longer than ``chars`` keeps its line.
+
+    >>> print(wrapped_labels(24))
+    split(trim(replace(datum.label, regexp('(.{1,24})(\\s+|$)', 'g'), '$1\n')), '\n')
+    """
+    return rf"split(trim(replace(datum.label, regexp('(.{{1,{chars}}})(\\s+|$)', 'g'), '$1\n')), '\n')"
+
+
+def wrapped_y_labels(chars: int, line_height: int = 14) -> dict[str, Any]:
+    """A vertical axis's label properties: labels in lines (:func:`wrapped_labels`), each centred on its tick.
+
+    Vega puts a label's first line on its tick and draws the others below it, so each label
+    is lifted by half of its extra lines: a name of three lines stays beside its own bar.
+    """
+    lines = wrapped_labels(chars)
+    return {
+        "labelExpr": lines,
+        "labelLineHeight": line_height,
+        "labelOffset": {"expr": f"-(length({lines}) - 1) * {line_height / 2:g}"},
+    }
+
+
 def date_x(title: str = "Date") -> alt.X:
     """The time axis every dated chart shares: a tick a month."""
     return alt.X("date:T", title=title, axis=alt.Axis(format="%b %Y", tickCount="month"))

@@ -3,10 +3,23 @@
 import altair as alt
 import pandas as pd
 
-from analysis.charts.parts import Chart, chart_rows, colour_scale, finish, source_caption, with_names
+from analysis.charts.parts import (
+    Chart,
+    chart_rows,
+    colour_scale,
+    finish,
+    source_caption,
+    with_names,
+    wrapped_labels,
+    wrapped_y_labels,
+)
 from analysis.charts.theme import VERDICT_COLOURS, WIDTH, source_colour
 
 VERDICT_LABELS = {"agrees": "Supported", "conflicts": "Contradicted", "cannot be checked": "Cannot be checked"}
+# A source's name (with its newsletter, say) in lines this long keeps a phone-wide chart's text inside it.
+SOURCE_LINE = 24
+# Two lines, each narrow enough to sit under a phone-wide plot.
+STANCE_TITLE = ["Stance on the guarantees", "(−2 not credible to +2 credible)"]
 
 
 def stance_chart(stances: pd.DataFrame, sources: pd.DataFrame) -> Chart:
@@ -22,11 +35,16 @@ def stance_chart(stances: pd.DataFrame, sources: pd.DataFrame) -> Chart:
         .encode(
             x=alt.X(
                 "mean_stance:Q",
-                title="Stance on the guarantees (−2 not credible to +2 credible)",
+                title=STANCE_TITLE,
                 scale=alt.Scale(domain=[-2, 2]),
             ),
             y=alt.Y("topic_label:N", title=None),
-            color=alt.Color("publisher:N", scale=colour_scale(colours, names), title="Source"),
+            color=alt.Color(
+                "publisher:N",
+                scale=colour_scale(colours, names),
+                title="Source",
+                legend=alt.Legend(labelExpr=wrapped_labels(SOURCE_LINE)),
+            ),
             tooltip=[
                 alt.Tooltip("topic_label:N", title="Topic"),
                 alt.Tooltip("publisher:N", title="Source"),
@@ -60,7 +78,7 @@ def claim_check_chart(checks: pd.DataFrame, sources: pd.DataFrame) -> Chart:
         .mark_bar()
         .encode(
             x=alt.X("count():Q", title="Claims"),
-            y=alt.Y("publisher:N", title=None),
+            y=alt.Y("publisher:N", title=None, axis=alt.Axis(**wrapped_y_labels(SOURCE_LINE))),
             color=alt.Color("verdict:N", scale=colour_scale(VERDICT_COLOURS), title="Against the record"),
             tooltip=[
                 alt.Tooltip("publisher:N", title="Source"),
@@ -68,7 +86,7 @@ def claim_check_chart(checks: pd.DataFrame, sources: pd.DataFrame) -> Chart:
                 alt.Tooltip("count():Q", title="Claims"),
             ],
         )
-        .properties(width=WIDTH - 160, height=max(60, 40 * frame["publisher"].nunique()))
+        .properties(width=WIDTH - 160, height=max(60, 48 * frame["publisher"].nunique()))
     )
     counts = frame["verdict"].value_counts()
     description = (
