@@ -35,3 +35,24 @@ def test_a_folder_that_cannot_be_written_still_gives_the_chart(tmp_path, monkeyp
     blocked.write_text("not a folder")
     monkeypatch.setattr(export, "SVG_CACHE", blocked / "svg")
     assert export.chart_svg(SPEC) == str(vl_convert.vegalite_to_svg(SPEC))
+
+
+def test_a_figures_alt_text_reaches_the_page_escaped():
+    """The page's <img> carries the figure's description, quotes and angle brackets escaped."""
+    import matplotlib
+
+    matplotlib.use("agg")
+    import matplotlib.pyplot as plt
+    import nbformat
+
+    from analysis.report.html import make_exporter
+
+    figure, _ = plt.subplots(figsize=(1, 1))
+    image = export.figure_image(figure, alt='A "chart" <b>of</b> figures')
+    data, metadata = image._repr_png_()
+    notebook = nbformat.v4.new_notebook()
+    output = nbformat.v4.new_output("display_data", data={"image/png": data}, metadata={"image/png": metadata})
+    notebook.cells.append(nbformat.v4.new_code_cell("figure", outputs=[output]))
+    page, _ = make_exporter().from_notebook_node(notebook, resources={"run_facts": [], "report_css": ""})
+    assert 'alt="A &quot;chart&quot; &lt;b&gt;of&lt;/b&gt; figures"' in page
+    assert plt.get_fignums() == []  # the figure was closed: the inline backend will not show it twice
