@@ -52,7 +52,7 @@ def row_words(data_dir: str | Path | None = None) -> dict[str, str]:
     """
     from analysis.data import load_table
     from analysis.paths import DATA_DIR
-    from analysis.transforms import figure_label, plain_int
+    from analysis.transforms import row_figure_label
 
     folder = data_dir or DATA_DIR
     tables = {
@@ -65,9 +65,10 @@ def row_words(data_dir: str | Path | None = None) -> dict[str, str]:
         words[row.actor_id] = str(row.name)
     for row in tables["sources"].itertuples():
         words[row.source_id] = str(row.publisher)
-    for row in tables["force_size"].itertuples():
-        figure = figure_label(plain_int(row.low), plain_int(row.high), row.bound)
-        words[row.figure_id] = f"the figure {figure} ({row.put_forward_by}, {row.date:%-d %b %Y})"
+    for record in tables["force_size"].to_dict("records"):
+        words[record["figure_id"]] = (
+            f"the figure {row_figure_label(record)} ({record['put_forward_by']}, {record['date']:%-d %b %Y})"
+        )
     for row in tables["pledges"].itertuples():
         words[row.pledge_id] = (
             f"{actor_name(actors, row.actor_id)}'s statement on {in_sentence('contribution', row.contribution)} "

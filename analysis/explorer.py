@@ -136,9 +136,9 @@ def _what(table: str, record: dict[str, Any], data_dir: str | Path | None) -> st
     if table == "events":
         return html_text(record["title"])
     if table == "force_size":
-        from analysis.transforms import figure_label, plain_int
+        from analysis.transforms import row_figure_label
 
-        figure = figure_label(plain_int(record["low"]), plain_int(record["high"]), record["bound"])
+        figure = row_figure_label(record)
         kind = in_sentence("figure_kind", record["figure_kind"])
         return html_text(f"{figure} troops ({kind}, {in_sentence('scope', record['scope'])})")
     if table == "pledges":

@@ -9,9 +9,9 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.story import as_of_phrase, day, plural
+from analysis.story import as_of_phrase, day, own_share, plural
 from analysis.text import html_text
-from analysis.transforms import largest_demand, latest_figure
+from analysis.transforms import largest_demand, latest_figure, offer_since
 
 
 def short_figure(row: Mapping[str, Any]) -> str:
@@ -42,9 +42,21 @@ def headline(sentence: str, numbers: Sequence[tuple[str, str]]) -> str:
     )
 
 
-def force_headline(series: pd.DataFrame, as_of: str | None = None) -> str:
-    """From the largest demand to the latest offer, in one sentence and two numbers."""
+def force_headline(
+    series: pd.DataFrame,
+    as_of: str | None = None,
+    national: pd.DataFrame | None = None,
+    actors: pd.DataFrame | None = None,
+) -> str:
+    """From the largest demand to the latest offer, in one sentence and two numbers.
+
+    ``series`` is the whole force's figures; ``national`` (one country's share, with ``actors``
+    for its name) carries the sentence on when a country spoke of its own troops after the
+    whole force's latest figure. The big numbers stay whole-force figures, so that the two
+    cards compare like with like.
+    """
     asked, offered = largest_demand(series), latest_figure(series)
+    since = offer_since(national, series) if national is not None else None
     when = as_of_phrase(as_of)
     if asked is None and offered is None:
         return headline(html_text(f"{when}, no figure for the size of a European force is on record."), [])
@@ -54,11 +66,16 @@ def force_headline(series: pd.DataFrame, as_of: str | None = None) -> str:
         words.append(f"{html_text(asked['put_forward_by'])} asked for {html_text(asked['label'])} troops")
     if offered is not None:
         numbers.append(
-            (short_figure(offered), f"latest plan or commitment: {offered['put_forward_by']}, {day(offered['date'])}")
+            (
+                short_figure(offered),
+                f"latest plan or commitment for the whole force: {offered['put_forward_by']}, {day(offered['date'])}",
+            )
         )
-        words.append(f"the latest plan or commitment on record is {html_text(offered['label'])}")
+        words.append(f"the latest plan or commitment for the whole force is {html_text(offered['label'])}")
     else:
         words.append("no government has yet put a plan or a commitment on the table")
+    if since is not None:
+        words.append(f"since then, {html_text(own_share(since, actors))}")
     return headline(f"{html_text(when)}, " + "; ".join(words) + ".", numbers)
 
 

@@ -47,6 +47,7 @@ LABELS = {
         "at_least": "At least",
         "at_most": "Up to",
         "range": "Range",
+        "in_words": "In words only",
     },
     "scope": {"whole_force": "Whole force", "national_contribution": "One country's share"},
     "date_precision": {

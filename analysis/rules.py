@@ -31,7 +31,10 @@ BOUND_NEEDS = {
     "range": ("low", "high"),
     "at_least": ("low",),
     "at_most": ("high",),
+    "in_words": ("in_words",),
 }
+# A figure given only in words has no number: these stay empty.
+IN_WORDS_EMPTY = ("low", "high")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MARKS = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 
@@ -174,6 +177,7 @@ def bound_problems(text: CsvText, path: Path) -> list[Problem]:
             for column in BOUND_NEEDS.get(bound, ())
             if not row.get(column)
         ]
+        problems += _in_words_problems(shown, row, line)
         if not (low.isdigit() and high.isdigit()):  # a missing or non-numeric value is named above or by the schema
             continue
         if int(low) > int(high):
@@ -182,6 +186,39 @@ def bound_problems(text: CsvText, path: Path) -> list[Problem]:
             problems.append(
                 Problem(shown, f"bound {bound!r} needs low equal to high", line=line, column="high", value=high)
             )
+    return problems
+
+
+def _in_words_problems(shown: str, row: dict[str, str], line: int) -> list[Problem]:
+    """A figure in words has no numbers, and its words are the quote's; no other figure has words.
+
+    The words stand in for a number on every page, so they must be the source's own, not a
+    paraphrase (typographic quote marks and spacing aside, as for quotes).
+    """
+    bound, words = row.get("bound", ""), row.get("in_words", "")
+    if bound != "in_words":
+        return (
+            [
+                Problem(
+                    shown,
+                    f"in_words is only for bound 'in_words', not {bound!r}",
+                    line=line,
+                    column="in_words",
+                    value=words,
+                )
+            ]
+            if words
+            else []
+        )
+    problems = [
+        Problem(shown, "bound 'in_words' gives no number: leave it empty", line=line, column=column, value=row[column])
+        for column in IN_WORDS_EMPTY
+        if row.get(column)
+    ]
+    if words and normalise(words).lower() not in normalise(row.get("quote", "")).lower():
+        problems.append(
+            Problem(shown, "in_words must be words from the quote", line=line, column="in_words", value=words)
+        )
     return problems
 
 

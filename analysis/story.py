@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis.labels import actor_name, in_sentence, label
 from analysis.text import link, md_text
-from analysis.transforms import figure_label, largest_demand, latest_entries, latest_figure, plain_int
+from analysis.transforms import largest_demand, latest_entries, latest_figure, offer_since, row_figure_label
 
 
 def day(value: Any) -> str:
@@ -103,7 +103,7 @@ def _entry_words(
 ) -> str:
     """A dated row of the record in words (names and labels, never ids)."""
     if table == "force_size":
-        figure = figure_label(plain_int(row["low"]), plain_int(row["high"]), row["bound"])
+        figure = row_figure_label(row)
         return f"the figure {escape(figure)} put forward by {escape(row['put_forward_by'])}"
     if table == "pledges":
         who = actor_name(actors, row["actor_id"]) if actors is not None else label("actor", row["actor_id"])
@@ -139,8 +139,18 @@ def credit(row: Mapping[str, Any], escape: Callable[[Any], str] = md_text) -> st
     return ", ".join(parts)
 
 
-def force_size_story(series: pd.DataFrame, as_of: str | None = None, first_date: Any = None) -> str:
-    """The force-size series in a few sentences: first, the largest demand, the latest offer."""
+def force_size_story(
+    series: pd.DataFrame,
+    as_of: str | None = None,
+    first_date: Any = None,
+    national: pd.DataFrame | None = None,
+    actors: pd.DataFrame | None = None,
+) -> str:
+    """The force-size series in a few sentences: first, the largest demand, the latest offer.
+
+    ``national`` and ``actors`` as for :func:`analysis.headline.force_headline`: a country's
+    later offer of its own troops is told after the whole force's latest figure.
+    """
     if series.empty:
         return no_data_yet("figure for the size of a European force", as_of, first_date)
     first = series.iloc[0]
@@ -156,14 +166,47 @@ def force_size_story(series: pd.DataFrame, as_of: str | None = None, first_date:
             f"{day(asked['date'])}."
         )
     if offered is None:
-        return text + " No government had yet put a plan or a commitment on the table."
-    text += (
-        f" The latest plan or commitment, on {day(offered['date'])}, is {md_text(offered['label'])}, put forward "
-        f"by {md_text(offered['put_forward_by'])} ({credit(offered)})"
+        text += " No government had yet put a plan or a commitment for the whole force on the table."
+    else:
+        text += (
+            f" The latest plan or commitment for the whole force, on {day(offered['date'])}, is "
+            f"{md_text(offered['label'])}, put forward by {md_text(offered['put_forward_by'])} ({credit(offered)})"
+        )
+        if asked is not None and offered["value"] < asked["value"]:
+            text += f": {(1 - offered['value'] / asked['value']) * 100:.0f}% below the largest demand"
+        text += "."
+    since = offer_since(national, series) if national is not None else None
+    if since is not None:
+        who = md_text(since["put_forward_by"])
+        text += f" Since then, {md_text(own_share(since, actors))}, put forward by {who} ({credit(since)})."
+    return text
+
+
+def shares_story(national: pd.DataFrame, as_of: str | None = None) -> str:
+    """What single countries said of their own troops, oldest first, or that none has yet."""
+    if national.empty:
+        return f"{as_of_phrase(as_of)}, no country has put a figure on its own share of the force."
+    latest = national.iloc[-1]
+    return (
+        f"{as_of_phrase(as_of)}, the record holds {plural(len(national), 'figure')} for one country's own share. "
+        f"The latest, on {day(latest['date'])}, is {md_text(latest['label'])}, put forward by "
+        f"{md_text(latest['put_forward_by'])} ({credit(latest)})."
     )
-    if asked is not None and offered["value"] < asked["value"]:
-        text += f": {(1 - offered['value'] / asked['value']) * 100:.0f}% below the largest demand"
-    return text + "."
+
+
+def own_share(offer: Mapping[str, Any], actors: pd.DataFrame | None = None) -> str:
+    """One country's offer of its own troops, as a clause of plain text (the caller escapes it).
+
+    >>> offer = {"actor_id": "FRA", "put_forward_by": "Emmanuel Macron", "label": "several thousand",
+    ...          "date": pd.Timestamp("2026-01-06")}
+    >>> own_share(offer)
+    'Emmanuel Macron has spoken of several thousand troops of their own country (6 January 2026)'
+    """
+    actor = offer.get("actor_id")
+    when = day(offer["date"])
+    if actors is None or not isinstance(actor, str):
+        return f"{offer['put_forward_by']} has spoken of {offer['label']} troops of their own country ({when})"
+    return f"{actor_name(actors, actor)} has spoken of {offer['label']} troops of its own ({when})"
 
 
 def steps_story(steps: pd.DataFrame, source_name: str) -> str:

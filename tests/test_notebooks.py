@@ -15,7 +15,7 @@ from analysis import transforms as t
 from analysis.data import load_table
 from analysis.labels import label
 from analysis.paths import NOTEBOOKS_DIR
-from analysis.story import day
+from analysis.story import day, plural
 
 pytestmark = pytest.mark.slow
 
@@ -133,6 +133,26 @@ def test_early_force_size_headline_and_story_match_the_data(tmp_path):
     assert t.latest_figure(series) is None  # mid-February 2025: no plan yet
     assert "no government has yet put a plan or a commitment on the table" in text
     assert f"the record holds {len(series)} dated figures" in text
+
+
+@pytest.mark.parametrize("as_of", ["2026-01-06", "2026-01-07"])
+def test_a_country_own_offer_is_told_from_the_day_it_was_known(tmp_path, as_of):
+    """France's "several thousand" (said 6 January 2026, published by the record's source on the
+    7th) follows the whole force's latest figure from the 7th on, in the headline, the story and
+    the table of single countries' shares; not before."""
+    result, out = run("force_size", tmp_path, ("as_of", as_of))
+    assert result.returncode == 0, result.stderr[-2000:]
+    text = markdown_text(out)
+    frames = {name: load_table(name, as_of=as_of) for name in ("sources", "actors", "force_size")}
+    whole = t.force_size_series(frames["force_size"], frames["sources"])
+    national = t.force_size_series(frames["force_size"], frames["sources"], scope="national_contribution")
+    latest, since = t.latest_figure(whole), t.offer_since(national, whole)
+    assert f"the latest plan or commitment for the whole force is {latest['label']}" in text
+    told = f"since then, France has spoken of several thousand troops of its own ({day('2026-01-06')})"
+    assert (told in text) is (since is not None)
+    assert (since is not None) is (as_of >= "2026-01-07")
+    assert f"the record holds {plural(len(national), 'figure')} for one country's own share" in text
+    assert f"The latest, on {day(national.iloc[-1]['date'])}, is {national.iloc[-1]['label']}" in text
 
 
 def test_actor_filter_says_the_filter_emptied_the_us_section(tmp_path):

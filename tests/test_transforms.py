@@ -47,6 +47,31 @@ def test_bounds_read_differently():
     assert t.figure_label(64000, 64000, "approximate") == "about 64,000"
 
 
+def test_a_figure_in_words_reads_as_its_words_and_is_never_plotted():
+    frame = figures(("w", "2026-01-06", None, None, "in_words", "national_contribution", "s1"))
+    series = t.force_size_series(frame.assign(in_words=["several thousand"]), SOURCES, scope="national_contribution")
+    assert series["label"].tolist() == ["several thousand"]
+    assert series["value"].isna().all()
+    with pytest.raises(ValueError, match="in_words"):
+        t.figure_label(None, None, "in_words")
+
+
+def offers(*rows):
+    """Followed figures (plans) with ids, dates and labels, as ``offer_since`` reads them."""
+    frame = pd.DataFrame(rows, columns=["figure_id", "date", "label"])
+    return frame.assign(date=pd.to_datetime(frame["date"]), figure_kind="plan")
+
+
+def test_a_country_offer_is_told_only_when_it_came_after_the_whole_force_figure():
+    whole = offers(("w", "2025-09-05", "more than 10,000"))
+    later = offers(("n", "2026-01-06", "several thousand"))
+    earlier = offers(("n", "2025-02-17", "up to 10,000"))
+    assert t.offer_since(later, whole)["figure_id"] == "n"
+    assert t.offer_since(earlier, whole) is None
+    assert t.offer_since(earlier, whole.iloc[0:0])["figure_id"] == "n"  # no whole-force figure yet
+    assert t.offer_since(later.assign(figure_kind="estimate"), whole) is None  # estimates are not offers
+
+
 def test_step_changes_give_the_shrink_in_percent():
     steps = t.step_changes(pd.DataFrame({"value": [200000.0, 100000.0, 30000.0, 10000.0]}))
     assert steps["change_pct"].tolist()[1:] == [-50.0, -70.0, -66.7]

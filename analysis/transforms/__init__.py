@@ -32,7 +32,9 @@ from analysis.transforms.figures import (
     force_size_series,
     largest_demand,
     latest_figure,
+    offer_since,
     plain_int,
+    row_figure_label,
     step_changes,
 )
 from analysis.transforms.pledges import latest_pledges, pledge_paths, pledge_status_matrix, select_pledges, us_backstop
@@ -62,10 +64,12 @@ __all__ = [
     "latest_entries",
     "latest_figure",
     "latest_pledges",
+    "offer_since",
     "plain_int",
     "pledge_paths",
     "pledge_status_matrix",
     "record_over_time",
+    "row_figure_label",
     "select_pledges",
     "shared_facts",
     "stance_by_topic",

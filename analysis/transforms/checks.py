@@ -11,7 +11,7 @@ import pandas as pd
 
 from analysis.labels import label
 from analysis.transforms.compare import LINK_COLUMNS
-from analysis.transforms.figures import figure_label, plain_int
+from analysis.transforms.figures import plain_int, row_figure_label
 
 # How far apart a text's date and the record's may be and still agree, by the text's precision.
 DATE_TOLERANCE_DAYS = {"day": 0, "inferred": 0, "approximate": 31}
@@ -73,6 +73,12 @@ def check_claim(
         return "cannot be checked", "the record's only source for this row is the same text"
     findings = []
     if pd.notna(getattr(claim, "stated_value", pd.NA)):
+        if record.get("bound") == "in_words":
+            return (
+                "cannot be checked",
+                f"the text says {int(claim.stated_value):,}; the record gives words, not a number. "
+                f"Record: {_describe(record, names)}",
+            )
         findings.append(_check_value(int(claim.stated_value), record))
     if pd.notna(getattr(claim, "stated_date", pd.NaT)):
         findings.append(_check_date(claim.stated_date, claim.stated_date_precision, record))
@@ -92,7 +98,7 @@ def check_claim(
 def _describe(record: pd.Series, names: Mapping[str, str] | None = None) -> str:
     when = f"{record['date']:%-d %b %Y} ({label('date_precision', record['date_precision'])})"
     if "low" in record:
-        figure = figure_label(plain_int(record["low"]), plain_int(record["high"]), record["bound"])
+        figure = row_figure_label(record)
         return f"{figure} troops, put forward by {record['put_forward_by']}, {when}"
     if "status" in record:
         who = (names or {}).get(record["actor_id"], label("actor", record["actor_id"]))

@@ -5,11 +5,14 @@ by date, then by id. Demands, military requests, analysts' options and press est
 context, not offers.
 """
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from analysis.transforms.sources import with_sources
+
+_Value = TypeVar("_Value", int, str)
 
 # The order of force-size figures, and so which is "the latest": by date, then by id.
 FIGURE_ORDER = ["date", "figure_id"]
@@ -41,14 +44,18 @@ def largest_demand(series: pd.DataFrame) -> pd.Series | None:
     return None if demands.empty else demands.loc[demands["value"].idxmax()]
 
 
-def figure_label(low: int | None, high: int | None, bound: str) -> str:
-    """How a figure reads in words.
+def figure_label(low: int | None, high: int | None, bound: str, words: str | None = None) -> str:
+    """How a figure reads in words; ``words`` are the source's own, for a figure given without a number.
 
     >>> figure_label(10000, None, "at_least")
     'more than 10,000'
     >>> figure_label(25000, 30000, "range")
     '25,000–30,000'
+    >>> figure_label(None, None, "in_words", "several thousand")
+    'several thousand'
     """
+    if bound == "in_words":
+        return _stated(words, "in_words", bound)
     if bound == "at_least":
         return f"more than {low:,}"
     if bound == "at_most":
@@ -63,9 +70,13 @@ def figure_label(low: int | None, high: int | None, bound: str) -> str:
 def figure_value(low: int | None, high: int | None, bound: str) -> float:
     """One number to plot for a figure: the bound that was stated, or a range's midpoint.
 
+    A figure given only in words has none (NaN): it is told, never placed on an axis.
+
     >>> figure_value(100000, 150000, "range")
     125000.0
     """
+    if bound == "in_words":
+        return float("nan")
     if bound == "at_most":
         return float(_stated(high, "high", bound))
     if bound == "range":
@@ -73,7 +84,15 @@ def figure_value(low: int | None, high: int | None, bound: str) -> float:
     return float(_stated(low, "low", bound))
 
 
-def _stated(value: int | None, name: str, bound: str) -> int:
+def row_figure_label(row: Mapping[str, Any]) -> str:
+    """How a record's force-size row reads in words (its low, high, bound and in_words cells)."""
+    words = row.get("in_words")
+    return figure_label(
+        plain_int(row["low"]), plain_int(row["high"]), row["bound"], words if isinstance(words, str) else None
+    )
+
+
+def _stated(value: _Value | None, name: str, bound: str) -> _Value:
     """A bound the figure's kind requires (validation makes sure the record has it)."""
     if value is None:
         raise ValueError(f"a figure bounded {bound!r} needs its {name!r} value")
@@ -86,12 +105,25 @@ def force_size_series(
     """One row per dated figure, oldest first, with a plotted value, a label and the publisher."""
     figures = force_size[force_size["scope"] == scope] if scope else force_size
     rows = with_sources(figures.sort_values(FIGURE_ORDER).reset_index(drop=True), sources)
-    bounds = zip(rows["low"], rows["high"], rows["bound"], strict=True)
-    triples = [(plain_int(low), plain_int(high), bound) for low, high, bound in bounds]
+    records = rows.to_dict("records")
+    values = [figure_value(plain_int(r["low"]), plain_int(r["high"]), r["bound"]) for r in records]
     return rows.assign(
-        value=pd.Series([figure_value(*t) for t in triples], index=rows.index, dtype="float64"),
-        label=pd.Series([figure_label(*t) for t in triples], index=rows.index, dtype="string"),
+        value=pd.Series(values, index=rows.index, dtype="float64"),
+        label=pd.Series([row_figure_label(r) for r in records], index=rows.index, dtype="string"),
     )
+
+
+def offer_since(national: pd.DataFrame, whole_force: pd.DataFrame) -> pd.Series | None:
+    """One country's latest offer of its own troops, if it came after the latest whole-force figure.
+
+    The whole force's line ends where governments stopped giving a total; what a country then
+    says of its own share ("several thousand") carries the story on, told as a share, never
+    put on the whole force's line.
+    """
+    offer, latest = latest_figure(national), latest_figure(whole_force)
+    if offer is None or (latest is not None and offer["date"] <= latest["date"]):
+        return None
+    return offer
 
 
 def step_changes(series: pd.DataFrame) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.transforms.figures import figure_label, figure_value, latest_figure, plain_int
+from analysis.transforms.figures import figure_value, latest_figure, plain_int, row_figure_label
 from analysis.transforms.pledges import latest_pledges
 
 RECORD_PANELS = ("Latest plan or commitment (troops)", "Pledges by latest status", "Coded claims")
@@ -28,22 +28,16 @@ def record_over_time(
     # Only the columns the panels read: each date then sorts and groups a narrow frame, not the
     # quotes and notes (the overview draws this chart for two dozen dates).
     whole_force = frames["force_size"]["scope"] == "whole_force"
-    figures = frames["force_size"].loc[whole_force, ["date", "figure_id", "figure_kind", "low", "high", "bound"]]
+    figures = frames["force_size"].loc[
+        whole_force, ["date", "figure_id", "figure_kind", "low", "high", "bound", "in_words"]
+    ]
     pledges = frames["pledges"][["date", "actor_id", "contribution", "status"]]
     rows = []
     for day in pd.to_datetime(list(dates)):
         latest = latest_figure(figures[_known_by(known["force_size"][whole_force], day)])
         if latest is not None:
-            low, high = plain_int(latest["low"]), plain_int(latest["high"])
-            rows.append(
-                (
-                    day,
-                    RECORD_PANELS[0],
-                    "latest figure",
-                    figure_value(low, high, latest["bound"]),
-                    figure_label(low, high, latest["bound"]),
-                )
-            )
+            value = figure_value(plain_int(latest["low"]), plain_int(latest["high"]), latest["bound"])
+            rows.append((day, RECORD_PANELS[0], "latest figure", value, row_figure_label(latest)))
         statuses = latest_pledges(pledges[_known_by(known["pledges"], day)])["status"].astype(str).value_counts()
         for status in frames["pledges"]["status"].cat.categories:
             rows.append((day, RECORD_PANELS[1], status, float(statuses.get(status, 0)), str(statuses.get(status, 0))))
