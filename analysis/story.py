@@ -183,14 +183,20 @@ def force_size_story(
 
 
 def shares_story(national: pd.DataFrame, as_of: str | None = None) -> str:
-    """What single countries said of their own troops, oldest first, or that none has yet."""
+    """What single countries said of their own troops: how many figures, and the latest offer.
+
+    Press estimates and second-hand figures are counted but never told as an offer: the same
+    rule as the whole force's line (:func:`analysis.transforms.latest_figure`).
+    """
     if national.empty:
         return f"{as_of_phrase(as_of)}, no country has put a figure on its own share of the force."
-    latest = national.iloc[-1]
-    return (
-        f"{as_of_phrase(as_of)}, the record holds {plural(len(national), 'figure')} for one country's own share. "
-        f"The latest, on {day(latest['date'])}, is {md_text(latest['label'])}, put forward by "
-        f"{md_text(latest['put_forward_by'])} ({credit(latest)})."
+    text = f"{as_of_phrase(as_of)}, the record holds {plural(len(national), 'figure')} for one country's own share."
+    offer = latest_figure(national)
+    if offer is None:
+        return text + " None of them is a country's own plan or commitment."
+    return text + (
+        f" The latest plan or commitment, on {day(offer['date'])}, is {md_text(offer['label'])}, put forward by "
+        f"{md_text(offer['put_forward_by'])} ({credit(offer)})."
     )
 
 

@@ -35,13 +35,17 @@ def html_text(value: object) -> str:
 def md_text(value: object) -> str:
     """``value`` as Markdown text: no HTML, no emphasis, no link, whatever it holds.
 
-    HTML characters become entities (Markdown renderers pass raw HTML through), and
-    Markdown punctuation is backslash-escaped, so ``[x](javascript:y)`` stays those characters.
+    ``&``, ``<`` and ``>`` become entities (Markdown renderers pass raw HTML through); quote
+    marks stay as they are, since prose is never an attribute and an entity's ``#`` would be
+    escaped below and print as ``&#x27;``. Markdown punctuation is backslash-escaped, so
+    ``[x](javascript:y)`` stays those characters.
 
+    >>> md_text("Macron's <b>")
+    "Macron's &lt;b&gt;"
     >>> md_text("[x](javascript:alert(1)) <b>")
     '\\\\[x\\\\]\\\\(javascript\\\\:alert\\\\(1\\\\)\\\\) &lt;b&gt;'
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html_text(value))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape("" if value is None else str(value), quote=False))
 
 
 def safe_url(url: object) -> str | None:

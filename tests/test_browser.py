@@ -206,6 +206,8 @@ PAYLOAD = (
     "<svg/onload=window.__pwned=1> =HYPERLINK(1) *emphasis* _under_"
 )
 NOT_TEXT = {"source_id", "seed_file", "url", "row_id", "table", "field"}  # ids, file names, addresses, references
+# Text fields that only some rows may hold, as (table, field): (column, value) of those rows.
+ONLY_WHERE = {("force_size", "in_words"): ("bound", "in_words")}
 
 
 def text_fields(descriptor):
@@ -241,7 +243,9 @@ def fill_with_payload(data_dir, seeds_dir):
         header = rows[0]
         for row in rows[1:]:
             for name in names:
-                row[header.index(name)] = PAYLOAD
+                column, value = ONLY_WHERE.get((table, name), (None, None))
+                if column is None or row[header.index(column)] == value:
+                    row[header.index(name)] = PAYLOAD
         if table == "corrections":
             row = dict.fromkeys(header, PAYLOAD)
             row.update(correction_id="payload_fix", date="2025-09-06", table="pledges", row_id="cow_ground_troops")

@@ -152,7 +152,10 @@ def test_a_country_own_offer_is_told_from_the_day_it_was_known(tmp_path, as_of):
     assert (told in text) is (since is not None)
     assert (since is not None) is (as_of >= "2026-01-07")
     assert f"the record holds {plural(len(national), 'figure')} for one country's own share" in text
-    assert f"The latest, on {day(national.iloc[-1]['date'])}, is {national.iloc[-1]['label']}" in text
+    offer = t.latest_figure(national)
+    told_offer = f"The latest plan or commitment, on {day('2026-01-06')}, is several thousand"
+    assert (told_offer in text) is (offer is not None and offer["label"] == "several thousand")
+    assert (offer is None) is (as_of < "2026-01-07")
 
 
 def test_actor_filter_says_the_filter_emptied_the_us_section(tmp_path):

@@ -1,5 +1,7 @@
 """The one escaping path: data shown as text in Markdown and HTML, links only to http(s)."""
 
+import html
+
 import nbconvert.filters.markdown as markdown
 import pytest
 
@@ -22,6 +24,13 @@ def test_markdown_prose_shows_data_as_text(payload):
     assert "<img" not in rendered and "<script" not in rendered and "<a " not in rendered
     assert "<strong>" not in rendered and "<em>" not in rendered and "<code>" not in rendered
     assert payload.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in rendered.replace("&quot;", '"')
+
+
+def test_markdown_prose_shows_quote_marks_as_themselves():
+    """An apostrophe is not an entity in prose: its '#' would be escaped and print as '&#x27;'."""
+    words = """Mathilde Panot, after Macron's "confidential" briefing & more"""
+    rendered = markdown.markdown2html("Put forward by " + md_text(words) + ".")
+    assert words in html.unescape(rendered)
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", " JAVASCRIPT:alert(1)", "data:text/html,x", "//evil", "x.html"])
