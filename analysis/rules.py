@@ -197,19 +197,10 @@ def _in_words_problems(shown: str, row: dict[str, str], line: int) -> list[Probl
     """
     bound, words = row.get("bound", ""), row.get("in_words", "")
     if bound != "in_words":
-        return (
-            [
-                Problem(
-                    shown,
-                    f"in_words is only for bound 'in_words', not {bound!r}",
-                    line=line,
-                    column="in_words",
-                    value=words,
-                )
-            ]
-            if words
-            else []
-        )
+        if not words:
+            return []
+        rule = f"in_words is only for bound 'in_words', not {bound!r}"
+        return [Problem(shown, rule, line=line, column="in_words", value=words)]
     problems = [
         Problem(shown, "bound 'in_words' gives no number: leave it empty", line=line, column=column, value=row[column])
         for column in IN_WORDS_EMPTY
