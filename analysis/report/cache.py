@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from analysis.errors import ReportError
 from analysis.files import write_atomic
 from analysis.hashing import content_hash, fingerprint
-from analysis.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, TABLES, TEMPLATES_DIR, seeds_dir, shown_path
+from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT, TEMPLATES_DIR, seeds_dir, shown_path
 
 CACHE_NAME = ".report-cache"
 
@@ -87,23 +87,11 @@ def validate_once(cache: Path, data_hash: str, code_hash: str, log: Callable[[st
         return json.loads(stamp.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # no stamp yet, or a damaged one: validate (again)
         pass
-    counts = validate_tables(quotes)
+    from analysis.data import validate_data
+
+    counts = validate_data(require_seeds=False)
     write_atomic(stamp, json.dumps(counts))
     return counts
-
-
-def validate_tables(quotes: bool, data_dir: Path = DATA_DIR) -> dict[str, int]:
-    """Every rule of :mod:`analysis.rules` on every table, and the rows of each, as
-    :func:`analysis.data.validate_data` checks and counts them, but without importing pandas.
-
-    The run's own process never needs pandas, and its import (a third of a second of CPU)
-    would compete with the workers warming their kernels on the same cores.
-    """
-    from analysis import rules
-    from analysis.csvfile import read_csv
-
-    rules.raise_problems(rules.check(data_dir, quotes=quotes))
-    return {name: len(read_csv(data_dir / f"{name}.csv").lines) for name in TABLES}
 
 
 def store(entry: Path, folder: Path, unit: UnitFields, outcome: OutcomeFields) -> None:
