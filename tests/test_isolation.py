@@ -110,6 +110,24 @@ def test_a_kernel_left_changed_is_shut_down_not_lent(worker_environment, change)
     assert not run_sync(kernel.manager.is_alive)()  # so the next unit gets a kernel of its own
 
 
+def test_a_warm_kernel_shows_charts_without_altair_s_schema_check(worker_environment):
+    """A chart Altair's check refuses (a property Vega-Lite does not have) is shown as it is:
+    the check is test_report's, on every published spec."""
+    kernel = kernels.take_kernel(KERNEL_NAME, ("test",), 60)
+    code = (
+        "import altair, pandas\n"
+        "from IPython.display import display\n"
+        "chart = altair.Chart(pandas.DataFrame({'x': [1]})).mark_point().encode(x='x:Q')\n"
+        "chart.not_a_property = 1\n"
+        "bundle = get_ipython().display_formatter.format(chart)[0]"
+    )
+    run_in(kernel, code)
+    shown = run_sync(kernel._run)("", {"shown": "sorted(bundle)", "kept": "'not_a_property' in bundle['text/html']"})
+    assert shown["shown"]["data"]["text/plain"] == "['image/svg+xml', 'text/html', 'text/plain']"
+    assert shown["kept"]["data"]["text/plain"] == "True"
+    kernels.give_back(kernel, reusable=False)
+
+
 def test_a_failed_unit_s_kernel_is_replaced(worker_environment):
     kernel = kernels.take_kernel(KERNEL_NAME, ("test",), 60)
     kernels.give_back(kernel, reusable=False)

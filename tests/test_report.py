@@ -101,6 +101,31 @@ def test_every_image_says_what_it_shows_and_every_output_is_a_tab_stop(site):
     assert re.search(r'<img [^>]*alt="Chart of \d+ dated figures for the size of a European force', figure)
 
 
+def test_every_published_chart_is_a_valid_vega_lite_spec(site):
+    """Report kernels display charts without Altair's schema check (analysis.charts.export.
+    report_display): this is the check, on every chart of every page and executed notebook."""
+    import altair as alt
+    from altair.utils.schemapi import validate_jsonschema
+
+    out, _ = site
+    schema = alt.vegalite.v6.schema.core.load_schema()
+    pattern = r'<script type="application/json" class="vega-spec">(.*?)</script>'
+    checked = 0
+    for path in [*out.glob("*.html"), *out.glob("*.ipynb")]:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".ipynb":  # the chart's HTML is a JSON string in the notebook
+            text = "".join(
+                "".join(output["data"]["text/html"])
+                for cell in json.loads(text)["cells"]
+                for output in cell.get("outputs", [])
+                if "text/html" in output.get("data", {})
+            )
+        for spec in re.findall(pattern, text, re.DOTALL):
+            validate_jsonschema(json.loads(spec), schema)
+            checked += 1
+    assert checked >= 2 * 6  # the charts of the overview, force_size, pledges and perspectives, twice
+
+
 def test_same_inputs_give_byte_identical_output(site, tmp_path):
     """Notebooks and HTML are identical; manifest.json differs only in the measured seconds."""
     out, _ = site

@@ -46,6 +46,8 @@ get_ipython().reset(new_session=True)
 # matplotlib to the inline backend, which registers a formatter and sets rcParams, state that would
 # otherwise differ after the first unit that draws one and cost the kernel. vl-convert: it starts
 # its JavaScript engine on the first chart it draws, a call that costs far more than later ones.
+# Charts are shown by analysis.charts.export.report_display: the bundle Altair's own display
+# gives, without its JSON-schema check of each spec (which the tests run on every published one).
 # gc.freeze(): the libraries' objects stay out of later collections, so the full collection in
 # each reset (IPython's) looks only at what the units made.
 FIRST_CALLS = """\
@@ -53,6 +55,9 @@ import matplotlib.pyplot
 matplotlib.pyplot.close(matplotlib.pyplot.figure())
 import vl_convert
 vl_convert.vegalite_to_svg({"mark": "point"})
+import altair
+from analysis.charts.export import report_display
+get_ipython().display_formatter.mimebundle_formatter.for_type(altair.TopLevelMixin, report_display)
 import gc
 gc.freeze()
 """

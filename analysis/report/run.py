@@ -1,5 +1,6 @@
 """A whole report run, top to bottom; see the package docstring for what each step promises."""
 
+import concurrent.futures
 import dataclasses
 import datetime as dt
 import os
@@ -183,33 +184,21 @@ def _execute(
     """Run ``todo`` on the workers while ``validate()`` checks the data here; return the
     outcomes and the row counts ``validate`` gave.
 
+    The data is validated in a thread from the start: starting local workers waits while their
+    fork server imports what they need, and a cluster's client waits for its scheduler.
     Nothing built from data that fails validation is kept; a stopped or broken run stops its
     workers and says where its partial build is.
     """
     out = settings.out
-    try:
-        executor = (
-            start_workers(settings.scheduler, min(settings.jobs, len(todo)), data_hash, settings.isolation)
-            if todo
-            else None
-        )
-    except Exception as error:  # e.g. no dask installed, or the scheduler cannot be reached
-        shutil.rmtree(staging, ignore_errors=True)
-        raise ReportError(f"could not start the workers ({type(error).__name__}: {error}); nothing was run") from None
-    futures = (
-        {
-            executor.submit(run_unit, unit, runs / key, facts(key), data_hash, settings.isolation): key
-            for key, unit in todo.items()
-        }
-        if executor is not None
-        else {}  # no executor: nothing to run
-    )
-    try:
-        counts = validate()
-    except BaseException:
-        stop_workers(executor)
-        shutil.rmtree(staging, ignore_errors=True)  # built from data that failed validation
-        raise
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="validate") as checking:
+        checked = checking.submit(validate)
+        executor, futures = _submitted(todo, runs, facts, data_hash, settings, staging)
+        try:
+            counts = checked.result()
+        except BaseException:
+            stop_workers(executor)
+            shutil.rmtree(staging, ignore_errors=True)  # built from data that failed validation
+            raise
     try:
         outcomes = collect(futures, todo, settings.log)
     except ReportInterrupted as stop:
@@ -228,6 +217,32 @@ def _execute(
         raise
     close_workers(executor)
     return outcomes, counts
+
+
+def _submitted(
+    todo: Mapping[str, Unit],
+    runs: Path,
+    facts: Callable[[str], list[tuple[str, str]]],
+    data_hash: str,
+    settings: RunSettings,
+    staging: Path,
+) -> tuple[concurrent.futures.Executor | None, dict[concurrent.futures.Future[tuple[float, str]], str]]:
+    """The started workers (None when nothing is to run) and a Future per unit key of ``todo``."""
+    try:
+        executor = (
+            start_workers(settings.scheduler, min(settings.jobs, len(todo)), data_hash, settings.isolation)
+            if todo
+            else None
+        )
+    except Exception as error:  # e.g. no dask installed, or the scheduler cannot be reached
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ReportError(f"could not start the workers ({type(error).__name__}: {error}); nothing was run") from None
+    if executor is None:
+        return None, {}
+    return executor, {
+        executor.submit(run_unit, unit, runs / key, facts(key), data_hash, settings.isolation): key
+        for key, unit in todo.items()
+    }
 
 
 def _raise_for_failures(outcomes: Mapping[str, Outcome], runs: Path, settings: RunSettings) -> None:
