@@ -7,8 +7,10 @@ code, and ``tests/test_labels.py`` fails until it gets a label here.
 """
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas loads only where a frame is used: the feed needs the words alone
+    import pandas as pd
 
 LABELS = {
     "contribution": {
@@ -140,8 +142,13 @@ def label(field: str, code: object) -> str:
     >>> label("bound", "at_least"), label("status", "no_such_status")
     ('At least', 'No such status')
     """
-    if code is None or (not isinstance(code, str) and pd.isna(code)):
+    if code is None:
         return ""
+    if not isinstance(code, str):
+        import pandas as pd
+
+        if pd.isna(code):
+            return ""
     code = str(code)
     return LABELS.get(field, {}).get(code) or code.replace("_", " ").capitalize()
 
@@ -156,12 +163,14 @@ def in_sentence(field: str, code: object) -> str:
     return word if word[:2].isupper() else word[:1].lower() + word[1:]
 
 
-def labelled(values: Iterable[object], field: str) -> pd.Series:
+def labelled(values: Iterable[object], field: str) -> "pd.Series":
     """A column of codes as their labels (a Series of str)."""
+    import pandas as pd
+
     return pd.Series([label(field, v) for v in values], index=getattr(values, "index", None), dtype=object)
 
 
-def actor_name(actors: pd.DataFrame, actor_id: str) -> str:
+def actor_name(actors: "pd.DataFrame", actor_id: str) -> str:
     """An actor's name from the actors table (its id never reaches a reader)."""
     names = actors.set_index("actor_id")["name"]
     return str(names.get(actor_id, label("actor", actor_id)))

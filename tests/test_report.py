@@ -4,6 +4,7 @@ import fcntl
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -165,6 +166,28 @@ def test_a_run_with_nothing_changed_imports_no_analysis_library(site):
     assert result.returncode == 0, result.stderr
     assert "reports unchanged" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_validation_in_the_run_process_never_loads_pandas(tmp_path):
+    """The run's own process checks the data as text (frictionless, never pandas) and writes the
+    feed from the labels alone. Only the index's facts on how current the record is need pandas,
+    once per data version: after a code change (the validation stamp gone, the facts kept) a
+    run validates again without it."""
+    out = tmp_path / "reports"
+    code = (
+        "import sys; from analysis.__main__ import main; "
+        "code = main(['report', '--out', sys.argv[1], '--only', 'pledges', '--force']); "
+        "print(sorted(m for m in ('pandas', 'frictionless') if m in sys.modules)); sys.exit(code)"
+    )
+    loaded = []
+    for _ in range(2):
+        shutil.rmtree(tmp_path / report.CACHE_NAME / "validated", ignore_errors=True)
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(out)], capture_output=True, text=True, env={**os.environ, **EPOCH}
+        )
+        assert result.returncode == 0, result.stderr
+        loaded.append(result.stdout.strip().splitlines()[-1])
+    assert loaded == ["['frictionless', 'pandas']", "['frictionless']"]
 
 
 def test_bad_parameter_fails_before_running_and_keeps_reports(site):

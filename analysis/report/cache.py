@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from analysis.errors import ReportError
 from analysis.files import write_atomic
 from analysis.hashing import content_hash, fingerprint
-from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT, TEMPLATES_DIR, seeds_dir, shown_path
+from analysis.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, TEMPLATES_DIR, seeds_dir, shown_path
 
 CACHE_NAME = ".report-cache"
 
@@ -87,9 +87,9 @@ def validate_once(cache: Path, data_hash: str, code_hash: str, log: Callable[[st
         return json.loads(stamp.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # no stamp yet, or a damaged one: validate (again)
         pass
-    from analysis.data import validate_data
+    from analysis.rules import validate  # not analysis.data: this process never needs pandas
 
-    counts = validate_data(require_seeds=False)
+    counts = validate(DATA_DIR, quotes=quotes)
     write_atomic(stamp, json.dumps(counts))
     return counts
 

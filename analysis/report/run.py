@@ -29,7 +29,7 @@ from analysis.report.execute import ISOLATIONS, Outcome, close_workers, collect,
 from analysis.report.outfolder import UnsafeOutputError, check_output_folder, copy_kept, kept_reports, write_marker
 from analysis.report.plan import Page, Unit, check_environment, load_plan, params_text, plan_pages, snapshot_request
 from analysis.report.publish import output_lock, publish, recover_interrupted_publish
-from analysis.report.site import citation, place_pages, write_index
+from analysis.report.site import citation, place_pages, record_currency, write_index
 from analysis.rules import raise_problems, readable
 from analysis.snapshots import snapshot_dates
 
@@ -144,8 +144,15 @@ def _build(units: list[Unit], settings: RunSettings) -> list[Outcome]:
     runs = staging / ".run"
 
     def validate() -> dict[str, int]:
-        """Here, while the units run on the workers (a snapshot run validated while planning)."""
-        return counts or validate_once(settings.cache, data_hash, code_hash, settings.log)
+        """Here, while the units run on the workers (a snapshot run validated while planning).
+
+        The index's facts on how current the record is are worked out here too, once per data
+        version: they need pandas, whose import then overlaps the workers' warm-up instead of
+        coming after the last unit, when the run has only its own process left to wait on.
+        """
+        checked = counts or validate_once(settings.cache, data_hash, code_hash, settings.log)
+        record_currency(settings.cache, data_hash)
+        return checked
 
     ran, counts = _execute(todo, runs, facts, data_hash, settings, staging, validate)
     outcomes |= ran
