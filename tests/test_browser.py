@@ -464,6 +464,68 @@ def test_chart_text_is_readable_and_never_overlaps(site, browser, width, name):
             assert overlaps == []
 
 
+@pytest.mark.parametrize("width", [*WIDTHS, 360, 320], ids=lambda w: f"{w}px")  # titles wrap anew at each width
+@pytest.mark.parametrize("name", PAGES)
+def test_the_chart_menu_covers_no_chart_text(site, browser, width, name):
+    out, _ = site
+    with open_at(browser, out / f"{name}.html", width) as visit:
+        visit.wait_for_charts()
+        visit.page.wait_for_timeout(300)
+        menus = visit.page.eval_on_selector_all(
+            "figure.vega-chart",
+            """figures => figures.map(f => {
+              const summary = f.querySelector("details > summary");
+              if (!summary) return null;
+              const m = summary.getBoundingClientRect();
+              const covered = [...f.querySelectorAll("svg.marks text")].filter(t => {
+                const b = t.getBoundingClientRect();
+                return t.textContent.trim() && Math.min(b.right, m.right) - Math.max(b.left, m.left) > 0
+                  && Math.min(b.bottom, m.bottom) - Math.max(b.top, m.top) > 0;
+              }).map(t => t.textContent);
+              return {box: [m.left, m.top, m.right, m.bottom], covered};
+            })""",
+        )
+        assert menus and None not in menus  # every chart offers its menu
+        for menu in menus:
+            assert menu["covered"] == []  # no title, axis or label under the menu, however the title wraps
+            left, top, right, bottom = menu["box"]
+            assert right - left >= 20 and bottom - top >= 20 and 0 <= left and right <= width  # on screen, tappable
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_images_are_never_shrunk_on_screen_and_print_keeps_them(site, browser, width, name):
+    out, _ = site
+    with open_at(browser, out / f"{name}.html", width) as visit:
+        visit.wait_for_charts()
+        images = visit.page.eval_on_selector_all(
+            "img", "imgs => imgs.map(i => ({natural: i.naturalWidth, shown: i.getBoundingClientRect().width}))"
+        )
+        assert name != "force_size" or images  # the printable chart
+        shown = [image for image in images if image["shown"] > 0]
+        # A shrunk PNG shrinks its text: at 390 px the printable chart's text was 3 to 4 px.
+        assert all(image["shown"] >= image["natural"] - 1 for image in shown), images
+        if width < 700:
+            assert shown == []  # a phone gets the interactive chart, and a line saying where the printable one is
+            notes = visit.page.eval_on_selector_all(".static-figure-note", "ps => ps.map(p => p.offsetHeight > 0)")
+            assert len(notes) == len(images) and all(notes)
+        overflow = visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0
+        visit.page.emulate_media(media="print")
+        visit.page.set_viewport_size({"width": 718, "height": 1000})  # A4 less 2 cm margins, at 96 dpi
+        printed = visit.page.eval_on_selector_all("img", "imgs => imgs.map(i => i.getBoundingClientRect().width)")
+        assert all(0 < w <= 718 + 1 for w in printed) and len(printed) == len(images)
+        assert visit.page.eval_on_selector_all(".static-figure-note", "ps => ps.filter(p => p.offsetHeight)") == []
+    if name == "force_size":  # readers of the executed notebook (GitHub, JupyterLab) see the figure as a PNG
+        notebook = nbformat.read(out / f"{name}.ipynb", as_version=4)
+        pngs = [
+            output
+            for cell in notebook.cells
+            for output in cell.get("outputs", [])
+            if "image/png" in output.get("data", {}) and "text/html" not in output["data"]
+        ]
+        assert len(pngs) == len(images)
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_print_keeps_every_table_column_and_drops_the_menus(site, browser, name):
     out, _ = site
