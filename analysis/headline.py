@@ -56,7 +56,7 @@ def force_headline(
     cards compare like with like.
     """
     asked, offered = largest_demand(series), latest_figure(series)
-    since = offer_since(national, series) if national is not None else None
+    since = offer_since(national, series)
     when = as_of_phrase(as_of)
     if asked is None and offered is None:
         return headline(html_text(f"{when}, no figure for the size of a European force is on record."), [])

@@ -175,7 +175,7 @@ def force_size_story(
         if asked is not None and offered["value"] < asked["value"]:
             text += f": {(1 - offered['value'] / asked['value']) * 100:.0f}% below the largest demand"
         text += "."
-    since = offer_since(national, series) if national is not None else None
+    since = offer_since(national, series)
     if since is not None:
         who = md_text(since["put_forward_by"])
         text += f" Since then, {md_text(own_share(since, actors))}, put forward by {who} ({credit(since)})."

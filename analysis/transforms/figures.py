@@ -84,6 +84,11 @@ def figure_value(low: int | None, high: int | None, bound: str) -> float:
     return float(_stated(low, "low", bound))
 
 
+def row_figure_value(row: Mapping[str, Any]) -> float:
+    """The number a record's force-size row is plotted at (see :func:`figure_value`)."""
+    return figure_value(plain_int(row["low"]), plain_int(row["high"]), row["bound"])
+
+
 def row_figure_label(row: Mapping[str, Any]) -> str:
     """How a record's force-size row reads in words (its low, high, bound and in_words cells)."""
     words = row.get("in_words")
@@ -106,20 +111,21 @@ def force_size_series(
     figures = force_size[force_size["scope"] == scope] if scope else force_size
     rows = with_sources(figures.sort_values(FIGURE_ORDER).reset_index(drop=True), sources)
     records = rows.to_dict("records")
-    values = [figure_value(plain_int(r["low"]), plain_int(r["high"]), r["bound"]) for r in records]
     return rows.assign(
-        value=pd.Series(values, index=rows.index, dtype="float64"),
+        value=pd.Series([row_figure_value(r) for r in records], index=rows.index, dtype="float64"),
         label=pd.Series([row_figure_label(r) for r in records], index=rows.index, dtype="string"),
     )
 
 
-def offer_since(national: pd.DataFrame, whole_force: pd.DataFrame) -> pd.Series | None:
+def offer_since(national: pd.DataFrame | None, whole_force: pd.DataFrame) -> pd.Series | None:
     """One country's latest offer of its own troops, if it came after the latest whole-force figure.
 
     The whole force's line ends where governments stopped giving a total; what a country then
     says of its own share ("several thousand") carries the story on, told as a share, never
-    put on the whole force's line.
+    put on the whole force's line. ``national`` None: no countries' shares were given.
     """
+    if national is None:
+        return None
     offer, latest = latest_figure(national), latest_figure(whole_force)
     if offer is None or (latest is not None and offer["date"] <= latest["date"]):
         return None

@@ -5,7 +5,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.transforms.figures import figure_value, latest_figure, plain_int, row_figure_label
+from analysis.transforms.figures import latest_figure, row_figure_label, row_figure_value
 from analysis.transforms.pledges import latest_pledges
 
 RECORD_PANELS = ("Latest plan or commitment (troops)", "Pledges by latest status", "Coded claims")
@@ -36,8 +36,7 @@ def record_over_time(
     for day in pd.to_datetime(list(dates)):
         latest = latest_figure(figures[_known_by(known["force_size"][whole_force], day)])
         if latest is not None:
-            value = figure_value(plain_int(latest["low"]), plain_int(latest["high"]), latest["bound"])
-            rows.append((day, RECORD_PANELS[0], "latest figure", value, row_figure_label(latest)))
+            rows.append((day, RECORD_PANELS[0], "latest figure", row_figure_value(latest), row_figure_label(latest)))
         statuses = latest_pledges(pledges[_known_by(known["pledges"], day)])["status"].astype(str).value_counts()
         for status in frames["pledges"]["status"].cat.categories:
             rows.append((day, RECORD_PANELS[1], status, float(statuses.get(status, 0)), str(statuses.get(status, 0))))
