@@ -65,7 +65,11 @@ def floor():
     from jupyter_client.manager import start_new_kernel
 
     def one_kernel(_):
-        manager, client = start_new_kernel(kernel_name="python3", cwd=str(ROOT / "notebooks"))
+        manager, client = start_new_kernel(
+            kernel_name="python3",
+            cwd=str(ROOT / "notebooks"),
+            extra_arguments=["--log-level=ERROR"],  # as the report run starts its kernels: no start-up warnings
+        )
         client.execute_interactive(IMPORTS, timeout=120)
         client.stop_channels()
         manager.shutdown_kernel(now=True)
