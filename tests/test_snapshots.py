@@ -217,3 +217,42 @@ def test_bad_snapshot_parameters_stop_before_running(tmp_path):
     result = build(tmp_path / "reports", "--every", "week")
     assert result.returncode == 1 and "parameter 'every'" in result.stderr
     assert not (tmp_path / "reports").exists()
+
+
+@pytest.mark.parametrize(
+    ("dates", "force", "validated", "started"),
+    [
+        ([dt.date(2025, 3, 1)], False, False, True),  # data or code this cache has not seen: units will run
+        ([dt.date(2025, 3, 1)], True, True, True),  # --force runs every unit
+        ([dt.date(2025, 3, 1)], False, True, False),  # most likely a rebuild with nothing changed
+        (None, True, False, False),  # a run without dates plans at once and starts them itself
+    ],
+)
+def test_a_snapshot_run_starts_its_workers_while_planning_only_when_units_will_run(
+    tmp_path, monkeypatch, dates, force, validated, started
+):
+    from analysis.report import run
+    from analysis.report.cache import validation_stamp
+
+    settings = run.RunSettings(tmp_path / "reports", jobs=2, force=force, dates=dates)
+    if validated:
+        stamp = validation_stamp(settings.cache, "data", "code")
+        stamp.parent.mkdir(parents=True)
+        stamp.write_text("{}")
+    monkeypatch.setattr(run, "_started_workers", lambda settings, count, data_hash: ("workers", count, data_hash))
+    assert run._early_workers(settings, "data", "code") == (("workers", 2, "data") if started else None)
+
+
+def test_workers_started_while_planning_are_stopped_when_planning_fails(tmp_path, monkeypatch):
+    from analysis.errors import DataError
+    from analysis.report import run
+
+    stopped = []
+    monkeypatch.setattr(run, "_early_workers", lambda *_: "early workers")
+    monkeypatch.setattr(run, "stop_workers", stopped.append)
+    monkeypatch.setattr(run, "plan_pages", lambda *_: (_ for _ in ()).throw(DataError([])))
+    settings = run.RunSettings(tmp_path / "reports", dates=[dt.date(2025, 3, 1)], log=lambda _: None)
+    with pytest.raises(DataError):
+        run._build(run.load_plan(), settings)
+    assert stopped == ["early workers"]
+    assert not (tmp_path / "reports").exists() and list(tmp_path.iterdir()) == []

@@ -5,6 +5,7 @@ library versions, build time); an entry holds the unit's executed notebook and p
 hash of each, so a damaged entry is found and run again rather than published.
 """
 
+import functools
 import json
 import os
 import platform
@@ -60,7 +61,15 @@ def code_version() -> str:
 
 
 def package_versions() -> dict[str, str]:
-    return {"python": platform.python_version(), **{name: metadata.version(name) for name in PACKAGES}}
+    """Python's version and each package's in PACKAGES: in every cache key and on every page."""
+    return dict(_installed_versions())
+
+
+@functools.cache
+def _installed_versions() -> tuple[tuple[str, str], ...]:
+    """Read once per process: the lookups parse each package's metadata file (about 8 ms for
+    all of them here), and a weekly backfill asks once per unit key, hundreds of times."""
+    return (("python", platform.python_version()), *((name, metadata.version(name)) for name in PACKAGES))
 
 
 def unit_key(unit: UnitFields, data_hash: str, code_hash: str) -> str:
@@ -82,7 +91,7 @@ def validate_once(cache: Path, data_hash: str, code_hash: str, log: Callable[[st
     quotes = seeds_dir().is_dir()
     if not quotes:
         log(f"note: seed texts not found at {seeds_dir()}: verbatim-quote check left to `make test`")
-    stamp = cache / "validated" / f"{data_hash}-{code_hash}-{'quotes' if quotes else 'schema'}.json"
+    stamp = validation_stamp(cache, data_hash, code_hash)
     try:
         return json.loads(stamp.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # no stamp yet, or a damaged one: validate (again)
@@ -92,6 +101,15 @@ def validate_once(cache: Path, data_hash: str, code_hash: str, log: Callable[[st
     counts = validate(DATA_DIR, quotes=quotes)
     write_atomic(stamp, json.dumps(counts))
     return counts
+
+
+def validation_stamp(cache: Path, data_hash: str, code_hash: str) -> Path:
+    """Where a passed validation of this data by this code is recorded (with the seed quotes, or without them)."""
+    return cache / "validated" / f"{data_hash}-{code_hash}-{'quotes' if seeds_dir().is_dir() else 'schema'}.json"
+
+
+def validated_before(cache: Path, data_hash: str, code_hash: str) -> bool:
+    return validation_stamp(cache, data_hash, code_hash).is_file()
 
 
 def store(entry: Path, folder: Path, unit: UnitFields, outcome: OutcomeFields) -> None:

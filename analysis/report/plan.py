@@ -139,9 +139,12 @@ def plan_pages(
     record = Record(validated=True)
     versions: dict[str, str]
     pages, versions = [], {}
+    visible_on: dict[str, str] = {}  # weekly dates share effective dates: hash each one once
     for day in dates:
         effective = (record.effective_date(day) or day).isoformat()
-        visible = record.visible_version(effective)
+        if effective not in visible_on:
+            visible_on[effective] = record.visible_version(effective)
+        visible = visible_on[effective]
         for unit in units:
             dated = dataclasses.replace(unit, parameters={**unit.parameters, "as_of": effective})
             key = unit_key(dated, visible, code_hash)

@@ -24,6 +24,7 @@ from analysis.report.cache import (
     package_versions,
     store,
     validate_once,
+    validated_before,
 )
 from analysis.report.execute import ISOLATIONS, Outcome, close_workers, collect, run_unit, start_workers, stop_workers
 from analysis.report.outfolder import UnsafeOutputError, check_output_folder, copy_kept, kept_reports, write_marker
@@ -125,23 +126,29 @@ def _build(units: list[Unit], settings: RunSettings) -> list[Outcome]:
     """Run what changed (while the data is validated), then publish; see build_reports."""
     raise_problems(readable(DATA_DIR, TABLES)[1])  # a file that is not CSV text fails before any worker starts
     data_hash, code_hash, versions = data_version(), code_version(), package_versions()
-    pages, seen_versions, counts = plan_pages(units, settings.dates, data_hash, code_hash, settings.cache, settings.log)
+    executor = _early_workers(settings, data_hash, code_hash)
+    try:
+        pages, seen_versions, counts = plan_pages(
+            units, settings.dates, data_hash, code_hash, settings.cache, settings.log
+        )
+        keyed = {key: page.unit for page, key in pages}
+        outcomes = _reused(keyed, settings)
+        todo = {key: unit for key, unit in keyed.items() if key not in outcomes}
+        staging = Path(tempfile.mkdtemp(prefix=f".{settings.out.name}-build-", dir=settings.out.parent))
+    except BaseException:
+        stop_workers(executor)
+        raise
+    if not todo:
+        stop_workers(executor)
+        executor = None
+    for outcome in outcomes.values():
+        settings.log(f"  {outcome.unit.name:<14} unchanged: reused ({params_text(outcome.unit.parameters)})")
+    runs = staging / ".run"
+    packages, cite = ", ".join(f"{k} {v}" for k, v in versions.items()), citation()
 
     def facts(key: str) -> list[tuple[str, str]]:
         """What a page says about its run: in its cache key, so never stale when reused."""
-        return [
-            ("Data version", seen_versions[key]),
-            ("Package versions", ", ".join(f"{k} {v}" for k, v in versions.items())),
-            ("How to cite", citation()),
-        ]
-
-    keyed = {key: page.unit for page, key in pages}
-    outcomes = _reused(keyed, settings)
-    for outcome in outcomes.values():
-        settings.log(f"  {outcome.unit.name:<14} unchanged: reused ({params_text(outcome.unit.parameters)})")
-    todo = {key: unit for key, unit in keyed.items() if key not in outcomes}
-    staging = Path(tempfile.mkdtemp(prefix=f".{settings.out.name}-build-", dir=settings.out.parent))
-    runs = staging / ".run"
+        return [("Data version", seen_versions[key]), ("Package versions", packages), ("How to cite", cite)]
 
     def validate() -> dict[str, int]:
         """Here, while the units run on the workers (a snapshot run validated while planning).
@@ -154,7 +161,7 @@ def _build(units: list[Unit], settings: RunSettings) -> list[Outcome]:
         record_currency(settings.cache, data_hash)
         return checked
 
-    ran, counts = _execute(todo, runs, facts, data_hash, settings, staging, validate)
+    ran, counts = _execute(todo, runs, facts, data_hash, settings, staging, validate, executor)
     outcomes |= ran
     _raise_for_failures(outcomes, runs, settings)
     for key, unit in todo.items():
@@ -179,6 +186,23 @@ def _reused(keyed: Mapping[str, Unit], settings: RunSettings) -> dict[str, Outco
     }
 
 
+def _early_workers(settings: RunSettings, data_hash: str, code_hash: str) -> concurrent.futures.Executor | None:
+    """Workers started before a snapshot run plans its pages, so that their kernels warm up while
+    the run validates the data and hashes what each date can see (a second or two, before any
+    unit could be sent). Only when units will most likely run: with --force, or for data or
+    code this cache has not validated; a rebuild in which nothing changed starts none."""
+    if settings.dates is None or not (settings.force or not validated_before(settings.cache, data_hash, code_hash)):
+        return None
+    return _started_workers(settings, settings.jobs, data_hash)
+
+
+def _started_workers(settings: RunSettings, count: int, data_hash: str) -> concurrent.futures.Executor:
+    try:
+        return start_workers(settings.scheduler, count, data_hash, settings.isolation)
+    except Exception as error:  # e.g. no dask installed, or the scheduler cannot be reached
+        raise ReportError(f"could not start the workers ({type(error).__name__}: {error}); nothing was run") from None
+
+
 def _execute(
     todo: Mapping[str, Unit],
     runs: Path,
@@ -187,9 +211,10 @@ def _execute(
     settings: RunSettings,
     staging: Path,
     validate: Callable[[], dict[str, int]],
+    executor: concurrent.futures.Executor | None = None,
 ) -> tuple[dict[str, Outcome], dict[str, int]]:
-    """Run ``todo`` on the workers while ``validate()`` checks the data here; return the
-    outcomes and the row counts ``validate`` gave.
+    """Run ``todo`` on the workers (``executor``, or ones started here) while ``validate()``
+    checks the data here; return the outcomes and the row counts ``validate`` gave.
 
     The data is validated in a thread from the start: starting local workers waits while their
     fork server imports what they need, and a cluster's client waits for its scheduler.
@@ -199,7 +224,7 @@ def _execute(
     out = settings.out
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="validate") as checking:
         checked = checking.submit(validate)
-        executor, futures = _submitted(todo, runs, facts, data_hash, settings, staging)
+        executor, futures = _submitted(todo, runs, facts, data_hash, settings, staging, executor)
         try:
             counts = checked.result()
         except BaseException:
@@ -233,19 +258,18 @@ def _submitted(
     data_hash: str,
     settings: RunSettings,
     staging: Path,
+    executor: concurrent.futures.Executor | None,
 ) -> tuple[concurrent.futures.Executor | None, dict[concurrent.futures.Future[tuple[float, str]], str]]:
-    """The started workers (None when nothing is to run) and a Future per unit key of ``todo``."""
-    try:
-        executor = (
-            start_workers(settings.scheduler, min(settings.jobs, len(todo)), data_hash, settings.isolation)
-            if todo
-            else None
-        )
-    except Exception as error:  # e.g. no dask installed, or the scheduler cannot be reached
-        shutil.rmtree(staging, ignore_errors=True)
-        raise ReportError(f"could not start the workers ({type(error).__name__}: {error}); nothing was run") from None
-    if executor is None:
+    """The workers (``executor``, else started here; None when nothing is to run) and a Future
+    per unit key of ``todo``."""
+    if not todo:
         return None, {}
+    if executor is None:
+        try:
+            executor = _started_workers(settings, min(settings.jobs, len(todo)), data_hash)
+        except ReportError:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     return executor, {
         executor.submit(run_unit, unit, runs / key, facts(key), data_hash, settings.isolation): key
         for key, unit in todo.items()

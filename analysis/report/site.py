@@ -18,21 +18,37 @@ from analysis.report.plan import Page
 
 
 def place_pages(pages: Sequence[tuple[Page, str]], cache: Path, staging: Path) -> None:
-    """Copy each page's files from the cache into place; snapshot pages get links to their neighbours."""
+    """Copy each page's files from the cache into place; snapshot pages get links to their neighbours.
+
+    Weekly snapshots share units and a page is over a megabyte: a snapshot page's text is read
+    and its links retargeted once per unit and set of reports beside it, not once per date, and
+    is written as bytes around the date's own line.
+    """
     folders = sorted({page.folder for page, _ in pages})
-    built = {folder: {page.unit.name for page, _ in pages if page.folder == folder} for folder in folders}
+    built = {folder: frozenset(page.unit.name for page, _ in pages if page.folder == folder) for folder in folders}
+    retargeted: dict[tuple[str, frozenset[str]], tuple[bytes, bytes]] = {}
     for page, key in pages:
         target = staging / page.folder
         target.mkdir(parents=True, exist_ok=True)
         name = page.unit.name
         shutil.copyfile(cache / key / f"{name}.ipynb", target / f"{name}.ipynb")
-        body = (cache / key / f"{name}.html").read_text(encoding="utf-8")
-        if page.folder:
-            body = link_within_snapshot(add_snapshot_links(body, name, page, folders), built[page.folder])
-        (target / f"{name}.html").write_text(body, encoding="utf-8")
+        if not page.folder:
+            shutil.copyfile(cache / key / f"{name}.html", target / f"{name}.html")
+            continue
+        present = built[page.folder]
+        if (key, present) not in retargeted:
+            body = link_within_snapshot((cache / key / f"{name}.html").read_text(encoding="utf-8"), present)
+            head, main, tail = body.encode().partition(MAIN)
+            retargeted[key, present] = (head + main, tail)
+        head, tail = retargeted[key, present]
+        with (target / f"{name}.html").open("wb") as html:
+            html.writelines([head, snapshot_nav(name, page, folders).encode() if tail else b"", tail])
 
 
-def add_snapshot_links(body: str, name: str, page: Page, folders: list[str]) -> str:
+MAIN = b"<main>"  # a snapshot page's own line goes first inside it
+
+
+def snapshot_nav(name: str, page: Page, folders: list[str]) -> str:
     """A line at the top of a snapshot page: which date it shows, and its previous and next snapshot."""
     index = folders.index(page.folder)
     links = ['<a href="../index.html">all snapshots</a>']
@@ -40,11 +56,10 @@ def add_snapshot_links(body: str, name: str, page: Page, folders: list[str]) -> 
         links.insert(0, f'<a href="../{folders[index - 1]}/{name}.html" rel="prev">← {folders[index - 1]}</a>')
     if index < len(folders) - 1:
         links.append(f'<a href="../{folders[index + 1]}/{name}.html" rel="next">{folders[index + 1]} →</a>')
-    nav = (
-        f'<nav class="snapshot-nav" aria-label="Snapshots"><p>Snapshot of {page.folder}: the record as it stood on '
+    return (
+        f'\n<nav class="snapshot-nav" aria-label="Snapshots"><p>Snapshot of {page.folder}: the record as it stood on '
         f"{page.record_as_of}. {' · '.join(links)}</p></nav>"
     )
-    return body.replace("<main>", "<main>\n" + nav, 1)
 
 
 def link_within_snapshot(body: str, present: Container[str]) -> str:
