@@ -5,15 +5,19 @@ the first meets a kernel that ran another notebook before it, including one afte
 failed.
 """
 
+import ast
+import os
+
 import nbformat
 import pytest
 from jupyter_core.utils import run_sync
 
 from analysis.hashing import data_version
-from analysis.paths import REPORT_MODE_VARIABLE, VALIDATED_DATA_VARIABLE
+from analysis.paths import NOTEBOOKS_DIR, REPORT_MODE_VARIABLE, VALIDATED_DATA_VARIABLE
 from analysis.report import kernels
 from analysis.report.execute import KERNEL_NAME, run_unit
 from analysis.report.plan import Unit
+from analysis.report.template import notebook_imports, start_template, stop_template
 
 pytestmark = pytest.mark.slow
 
@@ -43,6 +47,16 @@ def worker_environment(monkeypatch):
         kernels._lent.idle = None
 
 
+@pytest.fixture
+def template(worker_environment):
+    """A kernel template, as a local run starts one: the warm kernels are forked from it."""
+    process, address = start_template(dict(os.environ), notebook_imports(), NOTEBOOKS_DIR)
+    kernels.template_address = address
+    yield process
+    kernels.template_address = None
+    stop_template(process, address)
+
+
 def run_sequence(folder, isolation, validated):
     errors = {}
     for unit in SEQUENCE:
@@ -51,8 +65,15 @@ def run_sequence(folder, isolation, validated):
     return errors
 
 
-def test_warm_kernels_give_the_bytes_of_fresh_kernels(tmp_path, worker_environment):
+@pytest.mark.parametrize("warm_kernels", ["started", "forked from the template"])
+def test_warm_kernels_give_the_bytes_of_fresh_kernels(tmp_path, worker_environment, warm_kernels, request):
+    if warm_kernels != "started":
+        request.getfixturevalue("template")
     warm = run_sequence(tmp_path / "warm", "warm", worker_environment)
+    assert isinstance(kernels._lent.idle.manager.provisioner.process, kernels.ForkedKernel) == (
+        warm_kernels != "started"
+    )
+    kernels.template_address = None  # the fresh kernels below are papermill's own in any case
     fresh = run_sequence(tmp_path / "fresh", "fresh", worker_environment)
     assert warm == fresh
     assert [name for name, error in warm.items() if error] == ["force-broken"]
@@ -76,6 +97,49 @@ def test_the_standard_reports_run_one_after_another_in_one_kernel(tmp_path, work
 
 def run_in(kernel, code):
     return run_sync(kernel._run)(code)
+
+
+def library_state(kernel):
+    """Everything kernelstate hashes, as a dict: what a notebook could see of the kernel's libraries."""
+    expression = "repr(sorted(__import__('analysis.report.kernelstate', fromlist=['_state'])._state().items()))"
+    shown = run_sync(kernel._run)("", {"state": expression})["state"]["data"]["text/plain"]
+    return dict(ast.literal_eval(ast.literal_eval(shown)))
+
+
+def test_a_kernel_forked_from_the_template_holds_what_a_started_kernel_holds(template):
+    forked = kernels.WarmKernel(KERNEL_NAME, ("test",), 60)
+    kernels.template_address = None
+    started = kernels.WarmKernel(KERNEL_NAME, ("test",), 60)
+    try:
+        assert isinstance(forked.manager.provisioner.process, kernels.ForkedKernel)
+        assert not isinstance(started.manager.provisioner.process, kernels.ForkedKernel)
+        forked_state, started_state = library_state(forked), library_state(started)
+        assert forked_state.keys() == started_state.keys()
+        for part, value in started_state.items():
+            assert forked_state[part] == value, (part, forked_state[part], value)
+    finally:
+        forked.shutdown()
+        started.shutdown()
+    assert template.poll() is None  # the template outlives its kernels, for the next one
+
+
+def test_a_template_that_cannot_fork_leaves_the_kernel_to_start_as_usual(worker_environment, tmp_path):
+    kernels.template_address = str(tmp_path / "no-template")
+    try:
+        kernel = kernels.WarmKernel(KERNEL_NAME, ("test",), 60)
+    finally:
+        kernels.template_address = None
+    assert not isinstance(kernel.manager.provisioner.process, kernels.ForkedKernel)
+    assert run_in(kernel, "1 + 1") == {}
+    kernel.shutdown()
+
+
+def test_a_forked_kernel_is_stopped_through_its_own_process(template):
+    kernel = kernels.WarmKernel(KERNEL_NAME, ("test",), 60)
+    process = kernel.manager.provisioner.process
+    assert process.poll() is None
+    kernel.shutdown()
+    assert process.wait(timeout=10) is not None  # ended: signalled by pidfd, never by a pid reused meanwhile
 
 
 def test_a_lent_kernel_starts_empty_and_counts_from_one(worker_environment):

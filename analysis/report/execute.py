@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from analysis.paths import NOTEBOOKS_DIR, REPORT_MODE_VARIABLE, VALIDATED_DATA_VARIABLE
 from analysis.report.html import render_html, start_loading_exporter
 from analysis.report.plan import Unit, params_text
+from analysis.report.template import notebook_imports, start_template, stop_template
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -72,21 +73,23 @@ def worker_setup(validated_version: str, isolation: str = "warm") -> None:
     _READY = True
 
 
-def local_worker_setup(validated_version: str, run_pid: int, isolation: str = "warm") -> None:
+def local_worker_setup(validated_version: str, run_pid: int, isolation: str = "warm", template: str = "") -> None:
     """A local worker ends as soon as the run that started it ends, however the run ends.
 
     So a run killed with SIGKILL (or by the out-of-memory killer) leaves no worker behind;
     the worker's kernels see their parent gone and exit too (ipykernel's parent poller).
-    A warm worker starts its kernel here, while the run validates the data.
+    A warm worker starts its kernel here, while the run validates the data, forked by the
+    run's kernel ``template`` (its address) where there is one.
     """
     exit_with(run_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the run stops them
     worker_setup(validated_version, isolation)
     if isolation == "warm":
-        from analysis.report.kernels import prepare
+        import analysis.report.kernels as kernels
 
+        kernels.template_address = template or None
         try:
-            prepare(KERNEL_NAME)
+            kernels.prepare(KERNEL_NAME)
         except Exception:  # noqa: S110  (the first unit starts one again, and its failure says why)
             pass
 
@@ -174,14 +177,22 @@ def start_workers(
         return executor
     # Workers come from a fork server, not forked from this process: they hold none of its open
     # files, so the output folder's lock is released when this process dies, however it dies.
+    template, address = (None, "")
+    if isolation == "warm":  # started first: its imports overlap the fork server's
+        template, address = start_template(
+            {**os.environ, REPORT_MODE_VARIABLE: "1", VALIDATED_DATA_VARIABLE: data_hash},  # a worker's kernels'
+            notebook_imports(),
+            NOTEBOOKS_DIR,
+        )
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(WORKER_MODULES)
     pool = concurrent.futures.ProcessPoolExecutor(
         max_workers=count,
         mp_context=context,
         initializer=local_worker_setup,
-        initargs=(data_hash, os.getpid(), isolation),
+        initargs=(data_hash, os.getpid(), isolation, address),
     )
+    pool.template = (template, address)  # type: ignore[attr-defined]  # stopped after the workers
     for _ in range(count):
         pool.submit(warm)
     return pool
@@ -194,6 +205,7 @@ def close_workers(executor: concurrent.futures.Executor | None) -> None:
     client = getattr(executor, "client_to_close", None)
     if client is not None:
         client.close()
+    stop_template(*getattr(executor, "template", (None, None)))
 
 
 def stop_workers(executor: concurrent.futures.Executor | None) -> None:
@@ -206,6 +218,7 @@ def stop_workers(executor: concurrent.futures.Executor | None) -> None:
         # Wait for the pool's manager thread to see its workers gone, so that nothing of the pool
         # is left for the interpreter's exit hooks (under load they printed a traceback).
         executor.shutdown(wait=True)
+        stop_template(*getattr(executor, "template", (None, None)))
     else:
         executor.shutdown(wait=False)
         close_workers(executor)

@@ -18,18 +18,24 @@ client on a lent kernel. ``--isolation fresh`` keeps papermill's one kernel per 
 import ast
 import logging
 import multiprocessing.util
+import os
+import select
+import signal
 import threading
+import uuid
 from pathlib import Path
 from typing import IO, Any
 
 import nbformat
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
 from analysis.paths import NOTEBOOKS_DIR
+from analysis.report.template import ask_for_kernel, notebook_imports
 
 ENGINE = "warm"
 KERNEL_ARGUMENTS = [
@@ -66,25 +72,9 @@ STATE = "__import__('analysis.report.kernelstate', fromlist=['fingerprint']).fin
 
 _log = logging.getLogger(__name__)
 _lent = threading.local()  # one idle kernel per thread: a Dask worker runs tasks in several threads
-
-
-def notebook_imports(folder: Path = NOTEBOOKS_DIR) -> list[str]:
-    """The modules the notebooks in ``folder`` import, sorted: what a warm kernel imports ahead."""
-    modules: set[str] = set()
-    for path in sorted(folder.glob("*.ipynb")):
-        for cell in nbformat.read(path, as_version=4).cells:
-            if cell.cell_type != "code":
-                continue
-            try:
-                tree = ast.parse(cell.source)
-            except SyntaxError:  # IPython magics: not an import, and the notebook's own business
-                continue
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Import):
-                    modules.update(alias.name for alias in node.names)
-                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                    modules.add(node.module)
-    return sorted(modules)
+# Where this worker's kernel template listens (see analysis.report.template); None: no template,
+# kernels start the usual way (a Dask worker, or a run with --isolation fresh).
+template_address: str | None = None
 
 
 class WarmKernel:
@@ -94,6 +84,12 @@ class WarmKernel:
         self.kernel_name = kernel_name
         self.environment = environment
         self.manager = AsyncKernelManager(kernel_name=kernel_name)
+        if template_address:
+            self.manager.kernel_id = str(uuid.uuid4())
+            self.manager.provisioner = ForkedProvisioner(
+                kernel_id=self.manager.kernel_id, kernel_spec=self.manager.kernel_spec, parent=self.manager
+            )
+            self.manager.provisioner.address = template_address
         self.client: AsyncKernelClient | None = None
         run_sync(self._start)(startup_timeout)
         self.baseline = self.reset()
@@ -131,6 +127,55 @@ class WarmKernel:
             run_sync(self.manager.shutdown_kernel)(now=True)
         except Exception as error:  # a kernel that is already gone needs no shutting down
             _log.debug("warm kernel shutdown: %s", error)
+
+
+class ForkedProvisioner(LocalProvisioner):
+    """jupyter_client's local provisioner, with the kernel forked by the run's template; where the
+    template cannot fork one, the kernel is started the usual way."""
+
+    address = ""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        environment = {**(kwargs.get("env") or os.environ), "JPY_PARENT_PID": str(os.getpid())}  # as the launcher
+        folder = str(kwargs.get("cwd") or Path.cwd())
+        pid = ask_for_kernel(self.address, cmd, environment, folder)
+        if pid is None:
+            return await super().launch_kernel(cmd, **kwargs)
+        self.process = ForkedKernel(pid)  # type: ignore[assignment]  # what Popen offers, for a grandchild
+        self.pid = self.pgid = pid  # the kernel leads a session of its own, as launched kernels do
+        self.cwd = folder
+        return self.connection_info
+
+
+class ForkedKernel:
+    """What jupyter_client asks of a kernel's process (subprocess.Popen's calls), for a kernel whose
+    parent is the template: it is watched and signalled through a pidfd, so never a reused pid."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+        self._handle = os.pidfd_open(pid)
+
+    def poll(self) -> int | None:
+        return self.wait(timeout=0)
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        if self.returncode is None and select.select([self._handle], [], [], timeout)[0]:
+            self.returncode = -1  # it has ended; its exit status is its parent's (the template's) to collect
+            os.close(self._handle)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.returncode is None:
+            signal.pidfd_send_signal(self._handle, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
 
 
 def take_kernel(kernel_name: str, environment: Environment, startup_timeout: float) -> WarmKernel:
