@@ -5,6 +5,7 @@ problems as one :class:`DataError` and casts the validated text into pandas type
 """
 
 import datetime as dt
+import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,7 +16,7 @@ import pandas as pd
 from analysis import rules
 from analysis.csvfile import read_csv
 from analysis.errors import ParameterError
-from analysis.hashing import data_version
+from analysis.hashing import content_hash, data_version
 from analysis.params import parse_iso_date
 from analysis.paths import DATA_DIR, TABLES, VALIDATED_DATA_VARIABLE, seeds_dir
 from analysis.schema import schema_fields
@@ -132,8 +133,23 @@ def data_row_lines(path: str | Path) -> list[int]:
 
 
 def read_validated_table(name: str, data_dir: str | Path = DATA_DIR) -> pd.DataFrame:
-    """A table as a typed DataFrame, without validating it: only for data just validated."""
-    return _typed_frame(schema_fields(data_dir)[name]["schema"]["fields"], Path(data_dir) / f"{name}.csv")
+    """A table as a typed DataFrame, without validating it: only for data just validated.
+
+    A notebook loads a table several times (``sources`` once for each other table it cuts at
+    ``as_of``), and casting the text to types is most of the cost: the typed table is kept per
+    file, under a hash of the file's bytes and of the schema, and each call gets a copy of it.
+    """
+    path = Path(data_dir) / f"{name}.csv"
+    fields = schema_fields(data_dir)[name]["schema"]["fields"]
+    key = content_hash(path.read_bytes(), json.dumps(fields, sort_keys=True))
+    kept = _TYPED.get(path.resolve())
+    if kept is None or kept[0] != key:
+        kept = _TYPED[path.resolve()] = (key, _typed_frame(fields, path))
+    return kept[1].copy()
+
+
+# The last typed table read from each file, with the hash it was read under (see read_validated_table).
+_TYPED: dict[Path, tuple[str, pd.DataFrame]] = {}
 
 
 def _typed_frame(fields: list[dict[str, Any]], path: Path) -> pd.DataFrame:

@@ -179,3 +179,21 @@ def test_schema_bound_and_date_problems_are_listed_together(data_copy):
     assert len(rules) == 3
     assert rules[0].startswith("type error") and rules[1].startswith("date out of range")
     assert rules[2] == "low is greater than high"
+
+
+def test_a_table_edited_between_two_loads_is_read_anew(data_copy):
+    """load_table keeps the typed table it cast, under a hash of the file: never a stale copy."""
+    before = load_table("force_size", data_dir=data_copy)
+    set_cell(data_copy, "force_size", "zelensky_200k_davos", "put_forward_by", "Someone else")
+    after = load_table("force_size", data_dir=data_copy)
+    row = after["figure_id"] == "zelensky_200k_davos"
+    assert after.loc[row, "put_forward_by"].item() == "Someone else"
+    assert before.loc[row, "put_forward_by"].item() == "Volodymyr Zelensky"
+
+
+def test_changing_a_loaded_table_changes_no_later_load():
+    first = load_table("actors")
+    first.loc[0, "name"] = "changed here"
+    first["extra"] = 1
+    again = load_table("actors")
+    assert "extra" not in again and again.loc[0, "name"] != "changed here"
