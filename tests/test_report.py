@@ -292,3 +292,23 @@ def test_isolation_is_checked_before_anything_runs(tmp_path):
     with pytest.raises(ParameterError, match="isolation.*warm or fresh"):
         report.build_reports(out=tmp_path / "r", isolation="shared")
     assert not (tmp_path / "r").exists()
+
+
+def test_the_validation_thread_yields_the_cores_and_the_run_keeps_its_priority():
+    import os
+    import threading
+
+    from analysis.report.run import yield_the_cores
+
+    seen = {}
+
+    def validation():
+        yield_the_cores()
+        seen["thread"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    thread = threading.Thread(target=validation)
+    thread.start()
+    thread.join()
+    assert seen["thread"] == min(before + 10, 19)
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before
