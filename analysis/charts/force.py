@@ -159,7 +159,7 @@ def force_size_chart(series: pd.DataFrame, scale: str = "log", actors: pd.DataFr
         alt.Tooltip("kind:N", title="What it was"),
         *QUOTE_TOOLTIP,
     ]
-    base = alt.Chart(data).encode(x=date_x())
+    base = alt.Chart().encode(x=date_x())  # the rows go on the layered chart once, not on each of its ten layers
     context = base.transform_filter("!datum._on_line")
     ranges = (
         context.transform_filter("datum.low != null && datum.high != null && datum.low != datum.high")
@@ -196,7 +196,9 @@ def force_size_chart(series: pd.DataFrame, scale: str = "log", actors: pd.DataFr
         .encode(y=y, text="_point_label:N")
         for lines in range(1, MAX_LABEL_LINES + 1)
     ]
-    chart = alt.layer(ranges, dots, line, steps, *labels_left, labels_right).properties(width=WIDTH, height=HEIGHT)
+    chart = alt.layer(ranges, dots, line, steps, *labels_left, labels_right, data=data).properties(
+        width=WIDTH, height=HEIGHT
+    )
     return finish(
         chart,
         FORCE_TITLE,
