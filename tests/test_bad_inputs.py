@@ -145,11 +145,11 @@ def project(tmp_path_factory):
     return copy
 
 
-def run_in(copy, *args, tag="", **popen):
+def run_in(copy, *args, tag="", extra_env=None, **popen):
     """`python -m analysis ARGS` inside the copy, its kernels importing the copy's package.
 
     ``tag`` marks the run's processes (see tagged_processes)."""
-    env = {**os.environ, **EPOCH, "PYTHONPATH": str(copy), "ANALYSIS_TEST_RUN": tag}
+    env = {**os.environ, **EPOCH, "PYTHONPATH": str(copy), "ANALYSIS_TEST_RUN": tag, **(extra_env or {})}
     env.pop("ANALYSIS_DATA_DIR", None)
     command = [sys.executable, "-m", "analysis", *args]
     if popen:
@@ -205,9 +205,12 @@ def wait_until_gone(tag, seconds=10):
     return tagged_processes(tag)
 
 
-def start_and_stop(project, tag, signum):
-    """Start a forced run, send ``signum`` once its first report has finished; return (code, stderr)."""
-    process = run_in(project, "report", "--force", "--jobs", "1", popen=True, tag=tag)
+def start_and_stop(project, tag, signum, temporary=None):
+    """Start a forced run, send ``signum`` once its first report has finished; return (code, stderr).
+
+    ``temporary``: the run's TMPDIR (where its kernel template makes its socket)."""
+    extra_env = {"TMPDIR": str(temporary)} if temporary else None
+    process = run_in(project, "report", "--force", "--jobs", "1", popen=True, tag=tag, extra_env=extra_env)
     seen = []
     while not seen or not (" ok in " in seen[-1] or seen[-1] == ""):  # a note (no seed texts) may come first
         seen.append(process.stdout.readline())
@@ -236,13 +239,14 @@ def test_a_run_stopped_part_way_says_so_in_one_line_and_keeps_the_reports(projec
 
 
 @pytest.mark.slow
-def test_a_run_killed_with_sigkill_leaves_nothing_that_blocks_the_next(project):
+def test_a_run_killed_with_sigkill_leaves_nothing_that_blocks_the_next(project, tmp_path):
     published = project / "reports"
     before = snapshot(published)
-    code, _ = start_and_stop(project, "sigkill", signal.SIGKILL)
+    code, _ = start_and_stop(project, "sigkill", signal.SIGKILL, temporary=tmp_path)
     assert code == -signal.SIGKILL
     assert snapshot(published) == before
-    assert wait_until_gone("sigkill") == []  # workers and kernels ended with the run
+    assert wait_until_gone("sigkill") == []  # workers, kernel template and kernels ended with the run
+    assert list(tmp_path.glob("analysis-template-*")) == []  # the template took its socket with it
     again = run_in(project, "report")
     assert again.returncode == 0, again.stderr
     assert "another report run" not in again.stderr

@@ -29,6 +29,7 @@ Started by :func:`start_template` (from analysis.report.execute), one per local 
 
 import ast
 import builtins
+import contextlib
 import gc
 import io
 import json
@@ -119,21 +120,25 @@ def _library_filters_first() -> None:
         )
 
 
-def serve(listener_fd: int, run_pid: int, modules: list[str]) -> None:
-    """Fork a kernel for each request on the listening socket ``listener_fd`` until the run (``run_pid``) ends."""
+def serve(listener_fd: int, run_pid: int, address: str, modules: list[str]) -> None:
+    """Fork a kernel for each request on the listening socket ``listener_fd`` (bound at ``address``)
+    until the run (``run_pid``) ends, then remove the socket, whichever way the run ended."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the run stops us
     listener = socket.socket(fileno=listener_fd)
     run_ended = os.pidfd_open(run_pid)
     preload(modules)  # a worker's request waits in the listener's queue meanwhile
-    while True:
-        ready, _, _ = select.select([listener_fd, run_ended], [], [], 1.0)
-        _reap()
-        if run_ended in ready:
-            return
-        if listener_fd in ready:
-            connection = Connection(listener.accept()[0].detach())
-            with connection:
-                connection.send(_fork_kernel(connection.recv(), [listener.fileno(), run_ended]))
+    try:
+        while True:
+            ready, _, _ = select.select([listener_fd, run_ended], [], [], 1.0)
+            _reap()
+            if run_ended in ready:
+                return
+            if listener_fd in ready:
+                connection = Connection(listener.accept()[0].detach())
+                with connection:
+                    connection.send(_fork_kernel(connection.recv(), [listener.fileno(), run_ended]))
+    finally:
+        remove_socket(address)
 
 
 def _fork_kernel(request: Any, inherited: list[int]) -> int | None:
@@ -199,7 +204,7 @@ def start_template(environment: dict[str, str], modules: list[str], cwd: Path) -
         listener.bind(address)
         listener.listen()
         process = subprocess.Popen(
-            [sys.executable, __file__, str(listener.fileno()), str(os.getpid()), *modules],
+            [sys.executable, __file__, str(listener.fileno()), str(os.getpid()), address, *modules],
             env=environment,
             cwd=cwd,
             stdin=subprocess.DEVNULL,
@@ -228,9 +233,15 @@ def stop_template(process: subprocess.Popen[bytes] | None, address: str | None) 
         process.terminate()
         process.wait()
     if address:
-        Path(address).unlink(missing_ok=True)
+        remove_socket(address)
+
+
+def remove_socket(address: str) -> None:
+    """Remove the template's socket and the private folder it was made in."""
+    Path(address).unlink(missing_ok=True)
+    with contextlib.suppress(FileNotFoundError):
         Path(address).parent.rmdir()
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:])
+    serve(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4:])
