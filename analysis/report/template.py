@@ -134,11 +134,25 @@ def serve(listener_fd: int, run_pid: int, address: str, modules: list[str]) -> N
             if run_ended in ready:
                 return
             if listener_fd in ready:
-                connection = Connection(listener.accept()[0].detach())
-                with connection:
-                    connection.send(_fork_kernel(connection.recv(), [listener.fileno(), run_ended]))
+                _answer(Connection(listener.accept()[0].detach()), [listener_fd, run_ended])
     finally:
         remove_socket(address)
+
+
+def _answer(connection: Connection, inherited: list[int]) -> None:
+    """Fork a kernel for one request and send back its pid. A kernel whose asker has gone (it
+    stopped waiting, and starts one of its own on the same ports) is stopped at once."""
+    with connection:
+        try:
+            request = connection.recv()
+        except (OSError, EOFError):
+            return
+        pid = _fork_kernel(request, inherited)
+        try:
+            connection.send(pid)
+        except OSError:
+            if pid:
+                os.kill(pid, signal.SIGKILL)
 
 
 def _fork_kernel(request: Any, inherited: list[int]) -> int | None:
