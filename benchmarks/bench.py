@@ -28,6 +28,7 @@ from pathlib import Path
 
 from analysis.paths import SVG_CACHE
 from analysis.report import load_plan
+from analysis.report.template import QUIET_KERNEL
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -68,7 +69,7 @@ def floor():
         manager, client = start_new_kernel(
             kernel_name="python3",
             cwd=str(ROOT / "notebooks"),
-            extra_arguments=["--log-level=ERROR"],  # as the report run starts its kernels: no start-up warnings
+            extra_arguments=[QUIET_KERNEL],  # as the report run starts its kernels: no start-up warnings
         )
         client.execute_interactive(IMPORTS, timeout=120)
         client.stop_channels()

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from analysis.paths import NOTEBOOKS_DIR, REPORT_MODE_VARIABLE, VALIDATED_DATA_VARIABLE
 from analysis.report.html import render_html, start_loading_exporter
 from analysis.report.plan import Unit, params_text
-from analysis.report.template import notebook_imports, start_template, stop_template
+from analysis.report.template import QUIET_KERNEL, notebook_imports, start_template, stop_template
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -135,7 +135,7 @@ def run_unit(
             request_save_on_cell_execute=False,  # one write at the end, not one per cell
             shutdown_kernel="immediate",
             execution_timeout=CELL_TIMEOUT_SECONDS,
-            extra_arguments=["--log-level=ERROR"],  # the kernel's own start-up warnings are not the run's news
+            extra_arguments=[QUIET_KERNEL],
         )
     except papermill.PapermillExecutionError as failure:
         error = f"{failure.ename}: {failure.evalue}"

@@ -35,11 +35,11 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
 from analysis.paths import NOTEBOOKS_DIR
-from analysis.report.template import ask_for_kernel, notebook_imports
+from analysis.report.template import QUIET_KERNEL, ask_for_kernel, notebook_imports
 
 ENGINE = "warm"
 KERNEL_ARGUMENTS = [
-    "--log-level=ERROR",  # the kernel's own start-up warnings are not the run's news
+    QUIET_KERNEL,
     "--HistoryManager.hist_file=:memory:",  # as nbclient starts its kernels
 ]
 RESET = """\

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 LAUNCHER = ["-m", "ipykernel_launcher"]  # how a kernel spec for this Python starts its kernel
+QUIET_KERNEL = "--log-level=ERROR"  # every kernel a run starts: its own start-up warnings are not the run's news
 KERNEL_ENCODING = "UTF-8"  # what ipykernel's output streams report as their encoding
 TEMPLATE_TIMEOUT_SECONDS = 60  # as long as a kernel may take to start (nbclient's startup timeout)
 
