@@ -143,7 +143,7 @@ def run_unit(
         error = f"{type(failure).__name__}: {failure}"
     if notebook is None and executed.is_file():  # a failed unit: the notebook papermill wrote, with the error
         notebook = nbformat.read(executed, as_version=4)
-    if notebook is not None:  # what papermill returns is what it wrote: not read back (0.06-0.15 s a page)
+    if notebook is not None:  # what papermill returns is what it wrote: not read back
         notebook = stable_notebook(notebook, unit)
         nbformat.write(notebook, executed)
         if not error:
