@@ -5,6 +5,7 @@ problems as one :class:`DataError` and casts the validated text into pandas type
 """
 
 import datetime as dt
+import functools
 import json
 import os
 from collections.abc import Iterable
@@ -51,12 +52,10 @@ def load_table(name: str, as_of: AsOf = None, data_dir: str | Path = DATA_DIR) -
         raise ParameterError("name", name, ", ".join(TABLES))
     cutoff = parse_as_of(as_of)
     data_dir = Path(data_dir)
-    if not _validated_by_this_run(data_dir):
-        _check_once(data_dir, [name])
-    frame = read_validated_table(name, data_dir)
-    if cutoff is None:
-        return frame
-    return frame[_known_on(frame, name, cutoff, data_dir)].reset_index(drop=True)
+    version = data_version(data_dir)
+    if not _validated_by_this_run(version):
+        _check_once(data_dir, [name], version)
+    return _table_known_on(data_dir.resolve(), version, name, cutoff).copy()
 
 
 def validate_data(
@@ -112,19 +111,33 @@ def parse_as_of(value: AsOf) -> pd.Timestamp | None:
 _PASSED: set[tuple[Path, str, str]] = set()
 
 
-def _check_once(data_dir: Path, names: list[str]) -> None:
-    """Raise the problems of tables ``names``, unless these very bytes passed before."""
-    version = data_version(data_dir)
+def _check_once(data_dir: Path, names: list[str], version: str) -> None:
+    """Raise the problems of tables ``names``, unless these very bytes (``version``) passed before."""
     todo = [name for name in names if (data_dir.resolve(), version, name) not in _PASSED]
     if todo:
         rules.raise_problems(rules.check(data_dir, todo, quotes=False))
         _PASSED.update((data_dir.resolve(), version, name) for name in todo)
 
 
-def _validated_by_this_run(data_dir: Path) -> bool:
+def _validated_by_this_run(version: str) -> bool:
     """True in a report run's kernel when the run validated exactly these bytes before starting it."""
     trusted = os.environ.get(VALIDATED_DATA_VARIABLE)
-    return bool(trusted) and trusted == data_version(data_dir)
+    return bool(trusted) and trusted == version
+
+
+@functools.lru_cache(maxsize=64)
+def _table_known_on(data_dir: Path, version: str, name: str, cutoff: pd.Timestamp | None) -> pd.DataFrame:
+    """Table ``name`` of data ``version`` cut at ``cutoff``: kept per version and day, never handed out.
+
+    A notebook loads a table several times, and each notebook of a report set loads the same
+    tables at the same day; cutting one costs milliseconds of pandas (``sources`` is looked
+    up for each row). The key holds the hash of every data file, so an edit is a new key;
+    :func:`load_table` gives each caller its own copy.
+    """
+    frame = read_validated_table(name, data_dir)
+    if cutoff is None:
+        return frame
+    return frame[_known_on(frame, name, cutoff, data_dir)].reset_index(drop=True)
 
 
 def data_row_lines(path: str | Path) -> list[int]:

@@ -191,9 +191,20 @@ def test_a_table_edited_between_two_loads_is_read_anew(data_copy):
     assert before.loc[row, "put_forward_by"].item() == "Volodymyr Zelensky"
 
 
-def test_changing_a_loaded_table_changes_no_later_load():
-    first = load_table("actors")
+def test_a_table_cut_at_a_day_follows_an_edit_to_its_sources(data_copy):
+    """A cut table is kept per day and data version: a source published later drops its rows."""
+    row = load_table("force_size", data_dir=data_copy).query("figure_id == 'zelensky_200k_davos'")
+    source = row["source_id"].item()
+    assert "zelensky_200k_davos" in set(load_table("force_size", as_of="2025-12-31", data_dir=data_copy)["figure_id"])
+    set_cell(data_copy, "sources", source, "published", "2026-01-15")
+    later = load_table("force_size", as_of="2025-12-31", data_dir=data_copy)
+    assert "zelensky_200k_davos" not in set(later["figure_id"])
+
+
+@pytest.mark.parametrize("as_of", [None, "2025-06-01"])
+def test_changing_a_loaded_table_changes_no_later_load(as_of):
+    first = load_table("actors", as_of=as_of)
     first.loc[0, "name"] = "changed here"
     first["extra"] = 1
-    again = load_table("actors")
+    again = load_table("actors", as_of=as_of)
     assert "extra" not in again and again.loc[0, "name"] != "changed here"
