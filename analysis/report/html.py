@@ -67,6 +67,7 @@ def make_exporter() -> "HTMLExporter":
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        optimistic_validation=True,  # check the notebook once, after all the preprocessors, not after each
     )
     exporter.from_notebook_node(nbformat.v4.new_notebook())  # compiles the templates now
     return exporter
