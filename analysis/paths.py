@@ -31,9 +31,12 @@ REPORTS_DIR = PROJECT_ROOT / "reports"
 PLAN_FILE = PROJECT_ROOT / "reports.yml"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 # Artefacts that depend only on their inputs and installed library versions (the inlined Vega
-# bundle, charts drawn as SVG): safe to delete, made again when needed.
-LIBRARY_CACHE = PROJECT_ROOT / ".cache"
+# bundle, charts drawn as SVG or PNG): safe to delete, made again when needed. ANALYSIS_CACHE_DIR
+# puts them elsewhere (a test gives two runs a folder each, so that neither reads what the other drew).
+LIBRARY_CACHE = Path(os.environ.get("ANALYSIS_CACHE_DIR", PROJECT_ROOT / ".cache"))
 SVG_CACHE = LIBRARY_CACHE / "svg"  # each distinct chart drawn once (analysis.charts.export.chart_svg)
+PNG_CACHE = LIBRARY_CACHE / "png"  # each distinct printable figure, in report runs (analysis.charts.export)
+DRAWINGS = (SVG_CACHE, PNG_CACHE)  # what a benchmark empties, so that every chart is drawn anew
 
 # Set by the report runner for its kernels: charts are drawn for the offline page, and the
 # data version the run validated before starting them need not be validated again.

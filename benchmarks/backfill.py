@@ -3,7 +3,7 @@
 Weekly snapshots from 1 December 2024 to the record's latest change, for the first 4, 16 and
 64 dates and for all of them, each built from scratch in a fresh folder with --force, on the
 local process pool and on a 2-worker dask.distributed LocalCluster, each with no chart drawn
-ahead (the SVG cache, .cache/svg/, is emptied first). Dates whose record did not
+ahead (the SVG and PNG caches in .cache/ are emptied first). Dates whose record did not
 change share one executed unit (one notebook with one parameter set), so the figure that
 matters is the time per executed unit; the target is 0.3 s on 2 cores.
 
@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis.paths import SVG_CACHE
+from analysis.paths import DRAWINGS
 from analysis.snapshots import Record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +54,8 @@ def backfill(dates, isolation, scheduler=None):
         ]
         if scheduler:
             command += ["--scheduler", scheduler]
-        shutil.rmtree(SVG_CACHE, ignore_errors=True)  # every backfill draws its charts from scratch
+        for drawings in DRAWINGS:  # every backfill draws its charts from scratch
+            shutil.rmtree(drawings, ignore_errors=True)
         started = time.perf_counter()
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
         seconds = time.perf_counter() - started

@@ -62,11 +62,12 @@ if __name__ in ("__main__", "__mp_main__"):
 
 
 def main():
-    from analysis.paths import SVG_CACHE
+    from analysis.paths import DRAWINGS
     from analysis.report import build_reports
 
     STAMPS.unlink(missing_ok=True)
-    shutil.rmtree(SVG_CACHE, ignore_errors=True)
+    for drawings in DRAWINGS:
+        shutil.rmtree(drawings, ignore_errors=True)
     with tempfile.TemporaryDirectory() as scratch:
         stamp("build_reports starts")
         build_reports(out=Path(scratch) / "reports", force=True, log=lambda line: None)

@@ -117,6 +117,26 @@ def test_static_figure_labels_do_not_overlap(record, scale):
             assert not a.overlaps(b), (a, b)
 
 
+def test_the_printable_figure_is_drawn_once_per_series_scale_and_actors(record, tmp_path, monkeypatch):
+    """In a report run: a series equal to one drawn before reads its PNG back; another scale,
+    another series or other actors' names draw anew. The PNG is the one the figure gives."""
+    from analysis.charts import export
+    from analysis.paths import REPORT_MODE_VARIABLE
+
+    monkeypatch.setattr(export, "PNG_CACHE", tmp_path)
+    monkeypatch.setenv(REPORT_MODE_VARIABLE, "1")
+    series, actors = record["series"], record["actors"]
+    image = charts.force_size_image(series, actors=actors)
+    assert image.data == export.figure_png(charts.force_size_figure(series, actors=actors))
+    assert image.alt == charts.force_size_description(series)
+    assert charts.force_size_image(series.copy(), actors=actors.copy()).data == image.data
+    assert len(list(tmp_path.glob("*.png"))) == 1
+    charts.force_size_image(series, scale="linear", actors=actors)
+    charts.force_size_image(series.iloc[:-1], actors=actors)
+    charts.force_size_image(series, actors=actors.assign(name="Someone else"))
+    assert len(list(tmp_path.glob("*.png"))) == 4
+
+
 def test_linear_scale_option(record):
     spec = charts.force_size_chart(record["series"], scale="linear").to_dict()
     assert all(layer["encoding"]["y"]["scale"].get("type") in (None, "linear") for layer in _layers(spec))

@@ -66,7 +66,9 @@ def run_sequence(folder, isolation, validated):
 
 
 @pytest.mark.parametrize("warm_kernels", ["started", "forked from the template"])
-def test_warm_kernels_give_the_bytes_of_fresh_kernels(tmp_path, worker_environment, warm_kernels, request):
+def test_warm_kernels_give_the_bytes_of_fresh_kernels(tmp_path, worker_environment, warm_kernels, request, monkeypatch):
+    """Each run draws its own charts (a folder of drawings each): neither reads the other's SVGs or PNGs."""
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "warm-drawings"))
     if warm_kernels != "started":
         request.getfixturevalue("template")
     warm = run_sequence(tmp_path / "warm", "warm", worker_environment)
@@ -74,7 +76,10 @@ def test_warm_kernels_give_the_bytes_of_fresh_kernels(tmp_path, worker_environme
         warm_kernels != "started"
     )
     kernels.template_address = None  # the fresh kernels below are papermill's own in any case
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "fresh-drawings"))
     fresh = run_sequence(tmp_path / "fresh", "fresh", worker_environment)
+    for drawings in ("warm-drawings", "fresh-drawings"):  # both drew their charts and figures
+        assert list((tmp_path / drawings / "svg").glob("*.svg")) and list((tmp_path / drawings / "png").glob("*.png"))
     assert warm == fresh
     assert [name for name, error in warm.items() if error] == ["force-broken"]
     assert "scale" in warm["force-broken"]

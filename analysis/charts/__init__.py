@@ -25,7 +25,7 @@ from analysis.charts.parts import source_caption
 from analysis.charts.perspectives import claim_check_chart, stance_chart
 from analysis.charts.pledges import pledge_matrix_chart, pledge_timeline_chart
 from analysis.charts.record import record_changes_chart
-from analysis.charts.static import force_size_figure
+from analysis.charts.static import force_size_figure, force_size_image
 from analysis.charts.theme import (
     KIND_COLOURS,
     SEED_COLOURS,
@@ -50,6 +50,7 @@ __all__ = [
     "force_size_chart",
     "force_size_description",
     "force_size_figure",
+    "force_size_image",
     "labelled_kinds",
     "pledge_matrix_chart",
     "pledge_timeline_chart",

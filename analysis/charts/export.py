@@ -8,16 +8,19 @@ nbviewer), and the CSV is the data behind each chart, safe to open in a spreadsh
 import functools
 import io
 import json
+import os
 import urllib.parse
+from collections.abc import Callable
 from importlib import metadata
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from analysis.charts.parts import INTERNAL_PREFIX
 from analysis.files import write_atomic
-from analysis.hashing import content_hash
-from analysis.paths import SVG_CACHE
+from analysis.hashing import content_hash, fingerprint
+from analysis.paths import PNG_CACHE, REPORT_MODE_VARIABLE, SVG_CACHE
 from analysis.text import csv_cell, html_text
 
 if TYPE_CHECKING:
@@ -105,13 +108,60 @@ def figure_image(figure: "Figure", alt: str) -> "Image":
     placeholder for it). The PNG is drawn as the inline backend draws it; the figure is closed,
     so the backend does not show it a second time.
     """
-    import matplotlib.pyplot as plt
     from IPython.display import Image
+
+    return Image(data=figure_png(figure), format="png", alt=alt)
+
+
+def figure_png(figure: "Figure") -> bytes:
+    """The figure drawn as PNG bytes, then closed (see :func:`figure_image`)."""
+    import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", bbox_inches="tight")
     plt.close(figure)
-    return Image(data=buffer.getvalue(), format="png", alt=alt)
+    return buffer.getvalue()
+
+
+def drawn_once(draw: Callable[[], "Figure"], alt: str, *inputs: object) -> "Image":
+    """:func:`figure_image` of the figure ``draw()`` makes from ``inputs``, drawn once per distinct
+    inputs in a report run and kept in ``.cache/png/``.
+
+    A weekly backfill draws the printable force chart at every date, but the figures change on
+    few of them (10 distinct among 24 units over 64 weeks), and a PNG costs a third of a second.
+    The key hashes the inputs (frames as JSON with their dtypes), the package's code, matplotlib's
+    version and its settings. Only in report runs, whose code cannot change under a kernel: in
+    JupyterLab a module edited but not reloaded would draw old code under the new code's key.
+    """
+    if not os.environ.get(REPORT_MODE_VARIABLE):
+        return figure_image(draw(), alt)
+    import matplotlib
+    from IPython.display import Image
+
+    settings = repr(sorted(matplotlib.rcParams.items()))
+    key = content_hash(_code_version(), matplotlib.__version__, settings, *map(_input_text, inputs))
+    path = PNG_CACHE / f"{key}.png"
+    try:
+        png = path.read_bytes()
+    except OSError:  # not drawn yet (or no cache folder to be had): draw it
+        png = figure_png(draw())
+        try:
+            write_atomic(path, png)
+        except OSError:  # a read-only project folder: drawn again next time, nothing else
+            pass
+    return Image(data=png, format="png", alt=alt)
+
+
+def _input_text(value: object) -> str:
+    if isinstance(value, pd.DataFrame):
+        return value.to_json(orient="split", date_format="iso", default_handler=str) + repr(value.dtypes.to_dict())
+    return repr(value)
+
+
+@functools.cache
+def _code_version() -> str:
+    """The package's own code, read once per process (report kernels run one version of it)."""
+    return fingerprint(Path(__file__).resolve().parent.parent.rglob("*.py"))
 
 
 def chart_csv_uri(spec: dict[str, Any]) -> str:

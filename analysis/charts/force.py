@@ -34,6 +34,9 @@ LABEL_COLOUR = "#222222"
 # Columns that only place marks (on the line or not, label text, alignment): in the chart's
 # data they carry the internal prefix, so the CSV download leaves them out.
 PLACING = ("on_line", "point_label", "right")
+# Encodings are given as channel objects, not as shorthand strings ("high:Q"): Altair wraps each
+# string by building a lookup of all its schema classes again: 3 ms a string, against 0.03 ms.
+POINT_LABEL = alt.Text("_point_label:N")
 FORCE_COLUMNS = [
     "figure_id",
     "date",
@@ -164,7 +167,7 @@ def force_size_chart(series: pd.DataFrame, scale: str = "log", actors: pd.DataFr
     ranges = (
         context.transform_filter("datum.low != null && datum.high != null && datum.low != datum.high")
         .mark_rule(strokeWidth=2, opacity=0.35)
-        .encode(y=alt.Y("low:Q", scale=y_scale), y2="high:Q", color=colour)
+        .encode(y=alt.Y("low:Q", scale=y_scale), y2=alt.Y2("high:Q"), color=colour)
     )
     dots = context.mark_point(filled=True, size=60, opacity=0.55).encode(y=y, color=colour, tooltip=tooltip)
     line_rows = base.transform_filter("datum._on_line")
@@ -176,7 +179,7 @@ def force_size_chart(series: pd.DataFrame, scale: str = "log", actors: pd.DataFr
     labels_right = (
         base.transform_filter("datum._point_label != '' && datum._right")
         .mark_text(align="right", baseline="top", dx=-6, dy=8, **LABEL_TEXT)
-        .encode(y=y, text="_point_label:N")
+        .encode(y=y, text=POINT_LABEL)
     )
     # Vega draws a label's lines downwards from its first: one layer per number of lines lifts
     # each left label so that its last line ends just above its point.
@@ -193,16 +196,15 @@ def force_size_chart(series: pd.DataFrame, scale: str = "log", actors: pd.DataFr
             dy=-8 - (lines - 1) * LINE_HEIGHT,
             **LABEL_TEXT,
         )
-        .encode(y=y, text="_point_label:N")
+        .encode(y=y, text=POINT_LABEL)
         for lines in range(1, MAX_LABEL_LINES + 1)
     ]
-    chart = alt.layer(ranges, dots, line, steps, *labels_left, labels_right, data=data).properties(
-        width=WIDTH, height=HEIGHT
-    )
     return finish(
-        chart,
+        alt.layer(ranges, dots, line, steps, *labels_left, labels_right, data=data),
         FORCE_TITLE,
         source_caption(series["publisher"]),
         force_size_description(series),
         "force_size",
+        width=WIDTH,
+        height=HEIGHT,
     )

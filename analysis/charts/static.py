@@ -8,13 +8,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis.charts.force import FORCE_TITLE, figure_points
+from analysis.charts.export import drawn_once
+from analysis.charts.force import FORCE_TITLE, figure_points, force_size_description
 from analysis.charts.parts import source_caption
 from analysis.charts.theme import KIND_COLOURS, LINE_COLOUR
 from analysis.labels import label
 from analysis.params import check_value
 
 if TYPE_CHECKING:  # matplotlib loads only when a static chart is drawn
+    from IPython.display import Image
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.transforms import Bbox
@@ -65,6 +67,15 @@ def force_size_figure(series: pd.DataFrame, scale: str = "log", actors: pd.DataF
     )
     plt.close(fig)
     return fig
+
+
+def force_size_image(series: pd.DataFrame, scale: str = "log", actors: pd.DataFrame | None = None) -> "Image":
+    """:func:`force_size_figure` as a PNG image described for screen readers; in a report run,
+    drawn once for each distinct series (see :func:`analysis.charts.export.drawn_once`)."""
+    check_value("scale", scale)
+    return drawn_once(
+        lambda: force_size_figure(series, scale, actors), force_size_description(series), series, scale, actors
+    )
 
 
 def place_labels(ax: "Axes", rows: pd.DataFrame) -> "list[Bbox]":
