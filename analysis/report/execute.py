@@ -231,11 +231,13 @@ def collect(
     futures: Mapping[concurrent.futures.Future[tuple[float, str]], str],
     units: Mapping[str, Unit],
     log: Callable[[str], None],
+    finished: Callable[[str, Outcome], None] = lambda key, outcome: None,
 ) -> dict[str, Outcome]:
     """Each unit's outcome as it finishes, with a line per unit; on a terminal, a progress bar too.
 
     The bar (tqdm, on standard error) estimates the time left from the units done so far; a
-    log file gets only the lines.
+    log file gets only the lines. ``finished`` is called with each unit's key and outcome, as
+    it finishes.
     """
     from tqdm import tqdm
 
@@ -262,5 +264,6 @@ def collect(
                     f"  {unit.name:<14} {result} in {seconds:.1f} s ({params_text(unit.parameters)})"
                     + (f": {error}" if error else "")
                 )
+            finished(key, outcomes[key])
             bar.update()
     return outcomes

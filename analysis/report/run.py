@@ -163,13 +163,17 @@ def _build(units: list[Unit], settings: RunSettings) -> list[Outcome]:
         record_currency(settings.cache, data_hash)
         return checked
 
-    ran, counts = _execute(todo, runs, facts, data_hash, settings, staging, validate, executor)
+    def keep(key: str, outcome: Outcome) -> None:
+        """A unit that ran well: into the cache, its pages into staging, while the others still run."""
+        if outcome.result == "ok":
+            store(settings.cache / key, runs / key, todo[key], outcome)
+            place_pages(pages, settings.cache, staging, keys={key})
+
+    ran, counts = _execute(todo, runs, facts, data_hash, settings, staging, validate, executor, keep)
     outcomes |= ran
     _raise_for_failures(outcomes, runs, settings)
-    for key, unit in todo.items():
-        store(settings.cache / key, runs / key, unit, outcomes[key])
     shutil.rmtree(runs, ignore_errors=True)
-    _assemble(staging, pages, data_hash, versions, counts, settings)
+    _assemble(staging, pages, data_hash, versions, counts, settings, placed=todo.keys())
     summary(outcomes.values(), settings.log)
     changed = publish(staging, settings.out)
     settings.log(f"reports {'published' if changed else 'unchanged'}: {shown_path(settings.out / 'index.html')}")
@@ -225,9 +229,11 @@ def _execute(
     staging: Path,
     validate: Callable[[], dict[str, int]],
     executor: concurrent.futures.Executor | None = None,
+    finished: Callable[[str, Outcome], None] = lambda key, outcome: None,
 ) -> tuple[dict[str, Outcome], dict[str, int]]:
     """Run ``todo`` on the workers (``executor``, or ones started here) while ``validate()``
     checks the data here; return the outcomes and the row counts ``validate`` gave.
+    ``finished(key, outcome)`` is called as each unit finishes, once the data has passed.
 
     The data is validated in a thread from the start: starting local workers waits while their
     fork server imports what they need, and a cluster's client waits for its scheduler.
@@ -245,7 +251,10 @@ def _execute(
             shutil.rmtree(staging, ignore_errors=True)  # built from data that failed validation
             raise
     try:
-        outcomes = collect(futures, todo, settings.log)
+        outcomes = collect(futures, todo, settings.log, finished)
+    except OSError:  # ``finished`` could not write: build_reports names the file and the reason
+        stop_workers(executor)
+        raise
     except ReportInterrupted as stop:
         stop_workers(executor)
         raise ReportInterrupted(
@@ -311,9 +320,11 @@ def _assemble(
     versions: Mapping[str, str],
     counts: Mapping[str, int],
     settings: RunSettings,
+    placed: Collection[str] = (),
 ) -> None:
-    """The whole site in staging: the run's pages, the published pages it keeps, index and manifest."""
-    place_pages(pages, settings.cache, staging)
+    """The whole site in staging: the run's pages (those of units not ``placed`` already), the
+    published pages it keeps, index and manifest."""
+    place_pages(pages, settings.cache, staging, keys={key for _, key in pages} - set(placed))
     built = {(page.folder, page.unit.name) for page, _ in pages}
     kept = [] if settings.prune else kept_reports(settings.out, built)
     copy_kept(settings.out, staging, kept)

@@ -17,17 +17,25 @@ from analysis.report.outfolder import in_published_order
 from analysis.report.plan import Page
 
 
-def place_pages(pages: Sequence[tuple[Page, str]], cache: Path, staging: Path) -> None:
+def place_pages(
+    pages: Sequence[tuple[Page, str]], cache: Path, staging: Path, keys: Container[str] | None = None
+) -> None:
     """Copy each page's files from the cache into place; snapshot pages get links to their neighbours.
 
+    ``keys``: only the pages of these units (a run places each unit's pages as soon as it is
+    stored, while the others still run); the links are to all of ``pages``.
     Weekly snapshots share units and a page is over a megabyte: a snapshot page's text is read
     and its links retargeted once per unit and set of reports beside it, not once per date, and
     is written as bytes around the date's own line.
     """
-    folders = sorted({page.folder for page, _ in pages})
-    built = {folder: frozenset(page.unit.name for page, _ in pages if page.folder == folder) for folder in folders}
+    names: dict[str, set[str]] = {}
+    for page, _ in pages:
+        names.setdefault(page.folder, set()).add(page.unit.name)
+    folders, built = sorted(names), {folder: frozenset(present) for folder, present in names.items()}
     retargeted: dict[tuple[str, frozenset[str]], tuple[bytes, bytes]] = {}
     for page, key in pages:
+        if keys is not None and key not in keys:
+            continue
         target = staging / page.folder
         target.mkdir(parents=True, exist_ok=True)
         name = page.unit.name
@@ -130,10 +138,13 @@ def write_index(
     else:
         changes, since = data_changes(previous["rows"], rows), previous["version"]
     reports = []
+    headings: dict[str, tuple[str, str]] = {}  # per unit: the dates that share one share its notebook
     for page, key in pages:
         unit, prefix = page.unit, f"{page.folder}/" if page.folder else ""
-        notebook = json.loads((staging / prefix / f"{unit.name}.ipynb").read_text(encoding="utf-8"))
-        title, summary = notebook_heading(notebook["cells"])
+        if key not in headings:
+            notebook = json.loads((staging / prefix / f"{unit.name}.ipynb").read_text(encoding="utf-8"))
+            headings[key] = notebook_heading(notebook["cells"])
+        title, summary = headings[key]
         reports.append(
             {
                 "name": unit.name,
