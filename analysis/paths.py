@@ -42,6 +42,7 @@ DRAWINGS = (SVG_CACHE, PNG_CACHE)  # what a benchmark empties, so that every cha
 # data version the run validated before starting them need not be validated again.
 REPORT_MODE_VARIABLE = "ANALYSIS_REPORT"
 VALIDATED_DATA_VARIABLE = "ANALYSIS_VALIDATED_DATA"
+DRAWER_VARIABLE = "ANALYSIS_SVG_DRAWER"  # where a local run's chart drawer listens (analysis.report.drawer)
 
 # Table names in dependency order: a table only refers to tables before it.
 TABLES = ("sources", "actors", "force_size", "pledges", "events", "claims", "corrections")

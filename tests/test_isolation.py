@@ -17,7 +17,7 @@ from analysis.paths import NOTEBOOKS_DIR, REPORT_MODE_VARIABLE, VALIDATED_DATA_V
 from analysis.report import kernels
 from analysis.report.execute import KERNEL_NAME, run_unit
 from analysis.report.plan import Unit
-from analysis.report.template import notebook_imports, start_template, stop_template
+from analysis.report.template import notebook_imports, start_template, stop_server
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +54,7 @@ def template(worker_environment):
     kernels.template_address = address
     yield process
     kernels.template_address = None
-    stop_template(process, address)
+    stop_server(process, address)
 
 
 def run_sequence(folder, isolation, validated):

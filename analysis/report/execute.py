@@ -21,10 +21,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis.paths import NOTEBOOKS_DIR, REPORT_MODE_VARIABLE, VALIDATED_DATA_VARIABLE
+from analysis.paths import DRAWER_VARIABLE, NOTEBOOKS_DIR, REPORT_MODE_VARIABLE, VALIDATED_DATA_VARIABLE
+from analysis.report.drawer import start_drawer
 from analysis.report.html import render_html, start_loading_exporter
 from analysis.report.plan import Unit, params_text
-from analysis.report.template import QUIET_KERNEL, notebook_imports, start_template, stop_template
+from analysis.report.template import QUIET_KERNEL, notebook_imports, start_template, stop_server
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -73,16 +74,21 @@ def worker_setup(validated_version: str, isolation: str = "warm") -> None:
     _READY = True
 
 
-def local_worker_setup(validated_version: str, run_pid: int, isolation: str = "warm", template: str = "") -> None:
+def local_worker_setup(
+    validated_version: str, run_pid: int, isolation: str = "warm", template: str = "", drawer: str = ""
+) -> None:
     """A local worker ends as soon as the run that started it ends, however the run ends.
 
     So a run killed with SIGKILL (or by the out-of-memory killer) leaves no worker behind;
     the worker's kernels see their parent gone and exit too (ipykernel's parent poller).
     A warm worker starts its kernel here, while the run validates the data, forked by the
-    run's kernel ``template`` (its address) where there is one.
+    run's kernel ``template`` (its address) where there is one. Its kernels have their charts
+    drawn by the run's ``drawer`` (its address; see :mod:`analysis.report.drawer`).
     """
     exit_with(run_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the run stops them
+    if drawer:
+        os.environ[DRAWER_VARIABLE] = drawer
     worker_setup(validated_version, isolation)
     if isolation == "warm":
         import analysis.report.kernels as kernels
@@ -187,15 +193,16 @@ def start_workers(
             notebook_imports(),
             NOTEBOOKS_DIR,
         )
+    drawer, drawer_address = start_drawer(dict(os.environ), NOTEBOOKS_DIR)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(WORKER_MODULES)
     pool = concurrent.futures.ProcessPoolExecutor(
         max_workers=count,
         mp_context=context,
         initializer=local_worker_setup,
-        initargs=(data_hash, os.getpid(), isolation, address),
+        initargs=(data_hash, os.getpid(), isolation, address, drawer_address),
     )
-    pool.template = (template, address)  # type: ignore[attr-defined]  # stopped after the workers
+    pool.servers = [(template, address), (drawer, drawer_address)]  # type: ignore[attr-defined]  # after the workers
     for _ in range(count):
         pool.submit(warm)
     return pool
@@ -208,7 +215,13 @@ def close_workers(executor: concurrent.futures.Executor | None) -> None:
     client = getattr(executor, "client_to_close", None)
     if client is not None:
         client.close()
-    stop_template(*getattr(executor, "template", (None, None)))
+    _stop_servers(executor)
+
+
+def _stop_servers(executor: concurrent.futures.Executor) -> None:
+    """The template and the drawer of a local run, once its workers are done."""
+    for process, address in getattr(executor, "servers", []):
+        stop_server(process, address)
 
 
 def stop_workers(executor: concurrent.futures.Executor | None) -> None:
@@ -221,7 +234,7 @@ def stop_workers(executor: concurrent.futures.Executor | None) -> None:
         # Wait for the pool's manager thread to see its workers gone, so that nothing of the pool
         # is left for the interpreter's exit hooks (under load they printed a traceback).
         executor.shutdown(wait=True)
-        stop_template(*getattr(executor, "template", (None, None)))
+        _stop_servers(executor)
     else:
         executor.shutdown(wait=False)
         close_workers(executor)

@@ -34,7 +34,7 @@ from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
-from analysis.paths import NOTEBOOKS_DIR
+from analysis.paths import DRAWER_VARIABLE, NOTEBOOKS_DIR
 from analysis.report.template import QUIET_KERNEL, ask_for_kernel, notebook_imports
 
 ENGINE = "warm"
@@ -50,17 +50,20 @@ get_ipython().reset(new_session=True)
 """
 # Made after the imports, while the kernel waits for its first unit. A first figure: it switches
 # matplotlib to the inline backend, which registers a formatter and sets rcParams, state that would
-# otherwise differ after the first unit that draws one and cost the kernel. vl-convert: it starts
-# its JavaScript engine on the first chart it draws, a call that costs far more than later ones.
+# otherwise differ after the first unit that draws one and cost the kernel. vl-convert, unless the
+# run's drawer draws the charts (analysis.report.drawer): it starts its JavaScript engine on the
+# first chart it draws, a call that costs far more than later ones.
 # Charts are shown by analysis.charts.export.report_display: the bundle Altair's own display
 # gives, without its JSON-schema check of each spec (which the tests run on every published one).
 # gc.freeze(): the libraries' objects stay out of later collections, so the full collection in
 # each reset (IPython's) looks only at what the units made.
-FIRST_CALLS = """\
+FIRST_CALLS = f"""\
 import matplotlib.pyplot
 matplotlib.pyplot.close(matplotlib.pyplot.figure())
-import vl_convert
-vl_convert.vegalite_to_svg({"mark": "point"})
+import os
+if not os.environ.get({DRAWER_VARIABLE!r}):
+    import vl_convert
+    vl_convert.vegalite_to_svg({{"mark": "point"}})
 import altair
 from analysis.charts.export import report_display
 get_ipython().display_formatter.mimebundle_formatter.for_type(altair.TopLevelMixin, report_display)

@@ -209,17 +209,25 @@ def _reap() -> None:
 
 
 def start_template(environment: dict[str, str], modules: list[str], cwd: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """Start a template for this run's kernels; return it and the address workers ask it at.
+    """Start a template for this run's kernels; return it and the address workers ask it at."""
+    return start_server(__file__, modules, environment, cwd, "analysis-template-")
 
-    The socket is bound here, before the template starts, so a worker that asks early waits in
+
+def start_server(
+    script: str, arguments: list[str], environment: dict[str, str], cwd: Path, prefix: str
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``python script LISTENER RUN_PID ADDRESS *arguments``, a server on a Unix socket that
+    this run's processes connect to; return the process and the socket's address.
+
+    The socket is bound here, before the server starts, so a client that asks early waits in
     its queue instead of finding no socket.
     """
-    address = str(Path(tempfile.mkdtemp(prefix="analysis-template-")) / "socket")  # a folder private to this user
+    address = str(Path(tempfile.mkdtemp(prefix=prefix)) / "socket")  # a folder private to this user
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
         listener.bind(address)
         listener.listen()
         process = subprocess.Popen(
-            [sys.executable, __file__, str(listener.fileno()), str(os.getpid()), address, *modules],
+            [sys.executable, script, str(listener.fileno()), str(os.getpid()), address, *arguments],
             env=environment,
             cwd=cwd,
             stdin=subprocess.DEVNULL,
@@ -243,7 +251,8 @@ def ask_for_kernel(address: str, command: list[str], environment: dict[str, str]
         return None
 
 
-def stop_template(process: subprocess.Popen[bytes] | None, address: str | None) -> None:
+def stop_server(process: subprocess.Popen[bytes] | None, address: str | None) -> None:
+    """Stop a server :func:`start_server` started, and remove its socket."""
     if process is not None:
         process.terminate()
         process.wait()
@@ -252,7 +261,7 @@ def stop_template(process: subprocess.Popen[bytes] | None, address: str | None) 
 
 
 def remove_socket(address: str) -> None:
-    """Remove the template's socket and the private folder it was made in."""
+    """Remove a server's socket and the private folder it was made in."""
     Path(address).unlink(missing_ok=True)
     with contextlib.suppress(FileNotFoundError):
         Path(address).parent.rmdir()

@@ -1,0 +1,91 @@
+"""One process that draws the SVG of every chart a local run's kernels show.
+
+vl-convert starts a JavaScript engine on the first chart a process draws, which costs about
+half a second of CPU. With a kernel per worker, each paid it before its first chart, on the
+cores the run needs for the units. A local run starts this drawer once instead, beside the
+kernel template, and tells its kernels where it listens (``$ANALYSIS_SVG_DRAWER``):
+:func:`analysis.charts.export.chart_svg` asks it, and draws the chart itself if the drawer
+cannot answer. The drawer is vl-convert's own drawing, so the SVG is the same text.
+
+Started by :func:`start_drawer` (from analysis.report.execute); it ends with the run.
+"""
+
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+from multiprocessing.connection import Client, Connection
+from pathlib import Path
+from typing import Any
+
+from analysis.paths import DRAWER_VARIABLE
+
+DRAW_TIMEOUT_SECONDS = 60  # a chart vl-convert has not drawn by then is drawn by the kernel itself
+
+
+def serve(listener_fd: int, run_pid: int, address: str) -> None:
+    """Draw a chart for each request on the listening socket until the run (``run_pid``) ends."""
+    import vl_convert
+
+    from analysis.report.template import remove_socket
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the run stops us
+    listener = socket.socket(fileno=listener_fd)
+    run_ended = os.pidfd_open(run_pid)
+    vl_convert.vegalite_to_svg({"mark": "point"})  # its engine starts now, while the kernels start
+    try:
+        while True:
+            ready, _, _ = select.select([listener_fd, run_ended], [], [])
+            if run_ended in ready:
+                return
+            with Connection(listener.accept()[0].detach()) as connection:
+                _answer(connection, vl_convert.vegalite_to_svg)
+    finally:
+        remove_socket(address)
+
+
+def _answer(connection: Connection, draw: Any) -> None:
+    """The SVG of the spec ``connection`` sends, or None for a spec vl-convert cannot draw (the
+    kernel then draws it itself, and raises what vl-convert raises)."""
+    try:
+        spec = connection.recv()
+    except (OSError, EOFError):
+        return
+    try:
+        svg: str | None = str(draw(spec))
+    except Exception:  # the kernel's own drawing says what is wrong with the spec
+        svg = None
+    try:
+        connection.send(svg)
+    except OSError:  # the kernel stopped waiting
+        pass
+
+
+def drawn_by_drawer(spec: dict[str, Any]) -> str | None:
+    """The chart's SVG from this run's drawer, or None: no drawer, or none that answers in time."""
+    address = os.environ.get(DRAWER_VARIABLE)
+    if not address:
+        return None
+    try:
+        with Client(address, family="AF_UNIX") as connection:
+            connection.send(spec)
+            if not connection.poll(DRAW_TIMEOUT_SECONDS):
+                return None
+            svg: str | None = connection.recv()
+            return svg
+    except (OSError, EOFError):  # the drawer failed, or the run is ending
+        return None
+
+
+def start_drawer(environment: dict[str, str], cwd: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """Start this run's drawer; return it and its address (stopped with template.stop_server)."""
+    from analysis.report.template import start_server
+
+    return start_server(__file__, [], environment, cwd, "analysis-drawer-")
+
+
+if __name__ == "__main__":
+    del sys.path[0]  # this file's folder, which holds no module of its own
+    serve(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3])

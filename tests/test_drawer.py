@@ -1,0 +1,79 @@
+"""The run's chart drawer: vl-convert's own SVG, drawn in one process for all the run's kernels."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import vl_convert
+
+from analysis.charts import export
+from analysis.paths import DRAWER_VARIABLE
+from analysis.report.drawer import drawn_by_drawer, start_drawer
+from analysis.report.template import stop_server
+
+SPEC = {"data": {"values": [{"x": 1, "y": 2}]}, "mark": "point", "encoding": {"x": {"field": "x"}}}
+
+
+@pytest.fixture(scope="module")
+def drawer(tmp_path_factory):
+    process, address = start_drawer(dict(os.environ), tmp_path_factory.mktemp("drawer"))
+    yield address
+    stop_server(process, address)
+    assert not Path(address).parent.exists()  # its socket and private folder are gone
+
+
+def test_the_drawer_draws_what_vl_convert_draws(drawer, monkeypatch):
+    monkeypatch.setenv(DRAWER_VARIABLE, drawer)
+    assert drawn_by_drawer(SPEC) == str(vl_convert.vegalite_to_svg(SPEC))
+
+
+def test_a_kernel_with_a_drawer_does_not_draw_itself(drawer, monkeypatch, tmp_path):
+    monkeypatch.setenv(DRAWER_VARIABLE, drawer)
+    monkeypatch.setattr(export, "SVG_CACHE", tmp_path)
+
+    def no_drawing(spec):
+        raise AssertionError("drawn in the kernel")
+
+    expected = str(vl_convert.vegalite_to_svg(SPEC))
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", no_drawing)
+    assert export.chart_svg(SPEC) == expected
+
+
+def test_a_chart_the_drawer_cannot_draw_fails_in_the_kernel_as_without_it(drawer, monkeypatch, tmp_path):
+    monkeypatch.setenv(DRAWER_VARIABLE, drawer)
+    monkeypatch.setattr(export, "SVG_CACHE", tmp_path)
+    broken = {"mark": "point", "encoding": {"x": {"field": "x", "type": "no such type"}}}
+    assert drawn_by_drawer(broken) is None
+    with pytest.raises(ValueError):
+        export.chart_svg(broken)
+    assert drawn_by_drawer(SPEC) is not None  # the drawer goes on
+
+
+def test_without_a_drawer_or_with_one_gone_the_kernel_draws(monkeypatch, tmp_path):
+    monkeypatch.delenv(DRAWER_VARIABLE, raising=False)
+    assert drawn_by_drawer(SPEC) is None
+    monkeypatch.setenv(DRAWER_VARIABLE, str(tmp_path / "socket"))
+    assert drawn_by_drawer(SPEC) is None
+    monkeypatch.setattr(export, "SVG_CACHE", tmp_path)
+    assert export.chart_svg(SPEC) == str(vl_convert.vegalite_to_svg(SPEC))
+
+
+def test_the_drawer_ends_with_its_run():
+    """A run that ends without stopping its drawer (killed, say) leaves no drawer behind."""
+    run = (
+        "import json, os; from pathlib import Path; from analysis.report.drawer import start_drawer; "
+        "process, address = start_drawer(dict(os.environ), Path.cwd()); "
+        "print(json.dumps([process.pid, address]), flush=True); os._exit(0)"
+    )
+    pid, address = json.loads(subprocess.run([sys.executable, "-c", run], capture_output=True, text=True).stdout)
+    for _ in range(100):
+        if not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z":
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the drawer outlived its run")
+    assert not Path(address).parent.exists()
