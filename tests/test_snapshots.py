@@ -8,7 +8,7 @@ import pytest
 from analysis import charts
 from analysis.data import load_table
 from analysis.errors import ParameterError
-from analysis.paths import TABLES
+from analysis.paths import REPORT_MODE_VARIABLE, TABLES
 from analysis.snapshots import Record, snapshot_dates
 from analysis.transforms import RECORD_PANELS, force_size_series, latest_figure
 
@@ -97,6 +97,35 @@ def test_record_over_time_counts_what_was_known():
     early = Record().over_time("2025-02-15")
     assert early.query("series == 'claims'")["value"].max() == 0
     assert set(early["panel"]) <= set(RECORD_PANELS)
+
+
+def test_a_report_kernel_works_out_each_day_of_the_record_over_time_once(monkeypatch, data_copy):
+    """In a report run each day's rows are kept per data version: the tables equal those worked
+    out afresh, later dates add only their own days, and other data starts again."""
+    import analysis.snapshots as snapshots
+    import analysis.transforms
+
+    fresh = {as_of: Record().over_time(as_of) for as_of in ("2025-03-01", "2025-09-07", None)}
+    worked = []
+
+    def counted(frames, known, dates):
+        worked.extend(dates)
+        return record_over_time(frames, known, dates)
+
+    record_over_time = analysis.transforms.record_over_time
+    monkeypatch.setattr(analysis.transforms, "record_over_time", counted)
+    monkeypatch.setattr(snapshots, "_DAY_ROWS", {})
+    monkeypatch.setenv(REPORT_MODE_VARIABLE, "1")
+    for as_of, table in fresh.items():
+        assert Record().over_time(as_of).equals(table)
+    days = {day.date() for day in fresh[None]["date"]} | {dt.date(2025, 3, 1), dt.date(2025, 9, 7)}  # + the as_of days
+    assert sorted(worked) == sorted(days)  # each day once
+    path = data_copy / "claims.csv"
+    path.write_text("\n".join(path.read_text().splitlines()[:-1]) + "\n")  # one claim fewer
+    other = Record(data_copy).over_time()
+    assert (
+        other.query("series == 'claims'")["value"].max() == fresh[None].query("series == 'claims'")["value"].max() - 1
+    )
 
 
 def test_record_changes_chart_spec():
