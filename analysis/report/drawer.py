@@ -26,7 +26,13 @@ DRAW_TIMEOUT_SECONDS = 60  # a chart vl-convert has not drawn by then is drawn b
 
 
 def serve(listener_fd: int, run_pid: int, address: str) -> None:
-    """Draw a chart for each request on the listening socket until the run (``run_pid``) ends."""
+    """Draw a chart for each request on the listening socket until the run (``run_pid``) ends.
+
+    At a lower priority: the first chart comes after the kernel template's imports, and its own
+    start-up (vl-convert's) should not slow them down. A kernel waiting for a chart leaves the
+    drawer its core.
+    """
+    os.nice(10)
     import vl_convert
 
     from analysis.report.template import remove_socket
