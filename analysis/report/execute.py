@@ -4,7 +4,8 @@ A worker imports papermill once and starts loading the HTML templates while its 
 runs. With ``isolation="warm"`` (the default) it keeps one kernel with the notebooks' imports
 done and lends it clean to each unit (:mod:`analysis.report.kernels`); with ``"fresh"`` every
 unit gets a kernel of its own, as papermill does by default. Local workers come from a fork
-server and end with the run, however it ends.
+server and end with the run, however it ends; their kernels' charts are drawn by the run's
+drawer (:mod:`analysis.report.drawer`).
 """
 
 import concurrent.futures
