@@ -11,8 +11,9 @@ import pytest
 import vl_convert
 
 from analysis.charts import export
+from analysis.charts.export import drawn_by_drawer
 from analysis.paths import DRAWER_VARIABLE
-from analysis.report.drawer import drawn_by_drawer, start_drawer
+from analysis.report.drawer import start_drawer
 from analysis.report.template import stop_server
 
 SPEC = {"data": {"values": [{"x": 1, "y": 2}]}, "mark": "point", "encoding": {"x": {"field": "x"}}}

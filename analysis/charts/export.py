@@ -20,9 +20,10 @@ import pandas as pd
 from analysis.charts.parts import INTERNAL_PREFIX
 from analysis.files import write_atomic
 from analysis.hashing import content_hash, fingerprint
-from analysis.paths import PNG_CACHE, REPORT_MODE_VARIABLE, SVG_CACHE
-from analysis.report.drawer import drawn_by_drawer
+from analysis.paths import DRAWER_VARIABLE, PNG_CACHE, REPORT_MODE_VARIABLE, SVG_CACHE
 from analysis.text import csv_cell, html_text
+
+DRAW_TIMEOUT_SECONDS = 60  # a chart the run's drawer has not drawn by then is drawn by the kernel itself
 
 if TYPE_CHECKING:
     from IPython.display import Image
@@ -97,6 +98,25 @@ def chart_svg(spec: dict[str, Any]) -> str:
     except OSError:  # a read-only project folder: the chart is drawn again next time, nothing else
         pass
     return svg
+
+
+def drawn_by_drawer(spec: dict[str, Any]) -> str | None:
+    """The chart's SVG from a local run's drawer (:mod:`analysis.report.drawer`), or None: no
+    drawer, or none that answers in time."""
+    from multiprocessing.connection import Client
+
+    address = os.environ.get(DRAWER_VARIABLE)
+    if not address:
+        return None
+    try:
+        with Client(address, family="AF_UNIX") as connection:
+            connection.send(spec)
+            if not connection.poll(DRAW_TIMEOUT_SECONDS):
+                return None
+            svg: str | None = connection.recv()
+            return svg
+    except (OSError, EOFError):  # the drawer failed, or the run is ending
+        return None
 
 
 @functools.cache

@@ -4,8 +4,8 @@ vl-convert starts a JavaScript engine on the first chart a process draws, which 
 half a second of CPU. With a kernel per worker, each paid it before its first chart, on the
 cores the run needs for the units. A local run starts this drawer once instead, beside the
 kernel template, and tells its kernels where it listens (``$ANALYSIS_SVG_DRAWER``):
-:func:`analysis.charts.export.chart_svg` asks it, and draws the chart itself if the drawer
-cannot answer. The drawer is vl-convert's own drawing, so the SVG is the same text.
+:func:`analysis.charts.export.chart_svg` asks it (``drawn_by_drawer``), and draws the chart
+itself if the drawer cannot answer. The drawer is vl-convert's own drawing, so the SVG is the same text.
 
 Started by :func:`start_drawer` (from analysis.report.execute); it ends with the run.
 """
@@ -16,13 +16,9 @@ import signal
 import socket
 import subprocess
 import sys
-from multiprocessing.connection import Client, Connection
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
-
-from analysis.paths import DRAWER_VARIABLE
-
-DRAW_TIMEOUT_SECONDS = 60  # a chart vl-convert has not drawn by then is drawn by the kernel itself
 
 
 def serve(listener_fd: int, run_pid: int, address: str) -> None:
@@ -67,22 +63,6 @@ def _answer(connection: Connection, draw: Any) -> None:
         connection.send(svg)
     except OSError:  # the kernel stopped waiting
         pass
-
-
-def drawn_by_drawer(spec: dict[str, Any]) -> str | None:
-    """The chart's SVG from this run's drawer, or None: no drawer, or none that answers in time."""
-    address = os.environ.get(DRAWER_VARIABLE)
-    if not address:
-        return None
-    try:
-        with Client(address, family="AF_UNIX") as connection:
-            connection.send(spec)
-            if not connection.poll(DRAW_TIMEOUT_SECONDS):
-                return None
-            svg: str | None = connection.recv()
-            return svg
-    except (OSError, EOFError):  # the drawer failed, or the run is ending
-        return None
 
 
 def start_drawer(environment: dict[str, str], cwd: Path) -> tuple[subprocess.Popen[bytes], str]:
