@@ -2,6 +2,7 @@
 the cache, and disk faults. (Runs that fail are in test_bad_inputs.py.)"""
 
 import errno
+import multiprocessing
 import os
 import shutil
 from pathlib import Path
@@ -173,6 +174,22 @@ def test_a_disk_fault_is_named_and_keeps_the_reports(site_copy, monkeypatch, cod
     with pytest.raises(report.ReportError, match=rf"could not write .*: {os.strerror(code)}"):
         report.build_reports(out=site_copy, log=lambda *_: None)
     assert snapshot(site_copy) == before
+
+
+@pytest.mark.slow
+def test_a_disk_fault_while_units_still_run_is_named_and_keeps_the_reports(site_copy, monkeypatch):
+    """A unit is stored as it finishes, while others run: a failed write there is named too,
+    the workers are stopped and the published reports stay as they were."""
+    before = snapshot(site_copy)
+
+    def fail(source, target, **_):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+
+    monkeypatch.setattr(shutil, "copyfile", fail)
+    with pytest.raises(report.ReportError, match=rf"could not write .*: {os.strerror(errno.ENOSPC)}"):
+        report.build_reports(out=site_copy, force=True, only=["pledges", "explorer"], log=lambda *_: None)
+    assert snapshot(site_copy) == before
+    assert not [child for child in multiprocessing.active_children() if child.is_alive()]
 
 
 # --- data files that are odd but fine ---------------------------------------------------
