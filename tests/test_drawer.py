@@ -63,18 +63,31 @@ def test_without_a_drawer_or_with_one_gone_the_kernel_draws(monkeypatch, tmp_pat
     assert export.chart_svg(SPEC) == str(vl_convert.vegalite_to_svg(SPEC))
 
 
-def test_the_drawer_ends_with_its_run():
-    """A run that ends without stopping its drawer (killed, say) leaves no drawer behind."""
+STARTS = {
+    "drawer": "from analysis.report.drawer import start_drawer; "
+    "process, address = start_drawer(dict(os.environ), here)",
+    "template": "from analysis.report.template import start_template; "
+    "process, address = start_template(dict(os.environ), [], here)",
+}
+
+
+@pytest.mark.parametrize("server", STARTS)
+def test_a_run_s_drawer_and_template_end_with_it(tmp_path, server):
+    """A run that ends without stopping them (killed, say), even before they have started,
+    leaves no drawer, no template and no socket behind."""
     run = (
-        "import json, os; from pathlib import Path; from analysis.report.drawer import start_drawer; "
-        "process, address = start_drawer(dict(os.environ), Path.cwd()); "
-        "print(json.dumps([process.pid, address]), flush=True); os._exit(0)"
+        "import json, os; from pathlib import Path; here = Path.cwd(); "
+        + STARTS[server]
+        + "; print(json.dumps([process.pid, address]), flush=True); os._exit(0)"
     )
-    pid, address = json.loads(subprocess.run([sys.executable, "-c", run], capture_output=True, text=True).stdout)
+    said = tmp_path / "said.json"
+    with said.open("w") as out:  # not a pipe: the run is gone (and reaped) while its servers start
+        subprocess.run([sys.executable, "-c", run], stdout=out, check=True)
+    pid, address = json.loads(said.read_text())
     for _ in range(100):
         if not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z":
             break
         time.sleep(0.1)
     else:
-        pytest.fail("the drawer outlived its run")
+        pytest.fail(f"the {server} outlived its run")
     assert not Path(address).parent.exists()

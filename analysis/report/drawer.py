@@ -28,16 +28,19 @@ def serve(listener_fd: int, run_pid: int, address: str) -> None:
     start-up (vl-convert's) should not slow them down. A kernel waiting for a chart leaves the
     drawer its core.
     """
-    os.nice(10)
-    import vl_convert
-
     from analysis.report.template import remove_socket
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the run stops us
+    os.nice(10)
     listener = socket.socket(fileno=listener_fd)
-    run_ended = os.pidfd_open(run_pid)
-    vl_convert.vegalite_to_svg({"mark": "point"})  # its engine starts now, while the kernels start
     try:
+        try:
+            run_ended = os.pidfd_open(run_pid)
+        except ProcessLookupError:  # the run ended before the drawer started
+            return
+        import vl_convert
+
+        vl_convert.vegalite_to_svg({"mark": "point"})  # its engine starts now, while the kernels start
         while True:
             ready, _, _ = select.select([listener_fd, run_ended], [], [])
             if run_ended in ready:

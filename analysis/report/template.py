@@ -126,9 +126,12 @@ def serve(listener_fd: int, run_pid: int, address: str, modules: list[str]) -> N
     until the run (``run_pid``) ends, then remove the socket, whichever way the run ended."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the run stops us
     listener = socket.socket(fileno=listener_fd)
-    run_ended = os.pidfd_open(run_pid)
-    preload(modules)  # a worker's request waits in the listener's queue meanwhile
     try:
+        try:
+            run_ended = os.pidfd_open(run_pid)
+        except ProcessLookupError:  # the run ended before the template started
+            return
+        preload(modules)  # a worker's request waits in the listener's queue meanwhile
         while True:
             ready, _, _ = select.select([listener_fd, run_ended], [], [], 1.0)
             _reap()
