@@ -28,15 +28,14 @@ def serve(listener_fd: int, run_pid: int, address: str) -> None:
     start-up (vl-convert's) should not slow them down. A kernel waiting for a chart leaves the
     drawer its core.
     """
-    from analysis.report.template import remove_socket
+    from analysis.report.template import remove_socket, watch_run
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the run stops us
     os.nice(10)
     listener = socket.socket(fileno=listener_fd)
     try:
-        try:
-            run_ended = os.pidfd_open(run_pid)
-        except ProcessLookupError:  # the run ended before the drawer started
+        run_ended = watch_run(run_pid)
+        if run_ended is None:
             return
         import vl_convert
 

@@ -127,9 +127,8 @@ def serve(listener_fd: int, run_pid: int, address: str, modules: list[str]) -> N
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the run stops us
     listener = socket.socket(fileno=listener_fd)
     try:
-        try:
-            run_ended = os.pidfd_open(run_pid)
-        except ProcessLookupError:  # the run ended before the template started
+        run_ended = watch_run(run_pid)
+        if run_ended is None:
             return
         preload(modules)  # a worker's request waits in the listener's queue meanwhile
         while True:
@@ -141,6 +140,15 @@ def serve(listener_fd: int, run_pid: int, address: str, modules: list[str]) -> N
                 _answer(Connection(listener.accept()[0].detach()), [listener_fd, run_ended])
     finally:
         remove_socket(address)
+
+
+def watch_run(run_pid: int) -> int | None:
+    """A pidfd that becomes readable when the run ends; None if it has ended already (and been
+    reaped: a run killed in its first milliseconds), when a server has nothing left to serve."""
+    try:
+        return os.pidfd_open(run_pid)
+    except ProcessLookupError:
+        return None
 
 
 def _answer(connection: Connection, inherited: list[int]) -> None:
