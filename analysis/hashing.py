@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from analysis.errors import DataError, Problem
-from analysis.paths import DATA_DIR, DATAPACKAGE, TABLES, shown_path
+from analysis.paths import DATA_DIR, DATAPACKAGE, PROJECT_ROOT, TABLES, TEMPLATES_DIR, shown_path
 
 
 def content_hash(*parts: object) -> str:
@@ -26,6 +26,12 @@ def content_hash(*parts: object) -> str:
 def fingerprint(paths: Iterable[str | Path]) -> str:
     """A content hash of files (names and bytes), in a stable order."""
     return content_hash(*(part for path in sorted(Path(p) for p in paths) for part in (path.name, path.read_bytes())))
+
+
+def code_version() -> str:
+    """A hash of what shapes a report besides its notebook and data: the package, templates, citation."""
+    package = Path(__file__).resolve().parent
+    return fingerprint([*package.rglob("*.py"), *TEMPLATES_DIR.rglob("*.*"), PROJECT_ROOT / "CITATION.cff"])
 
 
 def data_version(data_dir: str | Path = DATA_DIR) -> str:

@@ -12,14 +12,13 @@ import os
 import urllib.parse
 from collections.abc import Callable
 from importlib import metadata
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from analysis.charts.parts import INTERNAL_PREFIX
 from analysis.files import write_atomic
-from analysis.hashing import content_hash, fingerprint
+from analysis.hashing import code_version, content_hash
 from analysis.paths import DRAWER_VARIABLE, PNG_CACHE, REPORT_MODE_VARIABLE, SVG_CACHE
 from analysis.text import csv_cell, html_text
 
@@ -152,7 +151,7 @@ def drawn_once(draw: Callable[[], "Figure"], alt: str, *inputs: object) -> "Imag
 
     A weekly backfill draws the printable force chart at every date, but the figures change on
     few of them (10 distinct among 24 units over 64 weeks), and a PNG costs a third of a second.
-    The key hashes the inputs (frames as JSON with their dtypes), the package's code, matplotlib's
+    The key hashes the inputs (frames as JSON with their dtypes), the code version, matplotlib's
     version and its settings. Only in report runs, whose code cannot change under a kernel: in
     JupyterLab a module edited but not reloaded would draw old code under the new code's key.
     """
@@ -183,8 +182,9 @@ def _input_text(value: object) -> str:
 
 @functools.cache
 def _code_version() -> str:
-    """The package's own code, read once per process (report kernels run one version of it)."""
-    return fingerprint(Path(__file__).resolve().parent.parent.rglob("*.py"))
+    """The run's code version (the one in its cache keys), read once per process: report
+    kernels run one version of it."""
+    return code_version()
 
 
 def chart_csv_uri(spec: dict[str, Any]) -> str:

@@ -18,8 +18,8 @@ from typing import Any, Protocol
 
 from analysis.errors import ReportError
 from analysis.files import write_atomic
-from analysis.hashing import content_hash, fingerprint
-from analysis.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, TEMPLATES_DIR, seeds_dir, shown_path
+from analysis.hashing import content_hash
+from analysis.paths import DATA_DIR, NOTEBOOKS_DIR, seeds_dir, shown_path
 
 CACHE_NAME = ".report-cache"
 
@@ -51,13 +51,6 @@ PACKAGES = (
     "great-tables",
     "itables",
 )
-
-
-def code_version() -> str:
-    """A hash of what shapes a report besides its notebook and data: the package, templates, citation."""
-    return fingerprint(
-        [*Path(__file__).parent.parent.rglob("*.py"), *TEMPLATES_DIR.rglob("*.*"), PROJECT_ROOT / "CITATION.cff"]
-    )
 
 
 def package_versions() -> dict[str, str]:

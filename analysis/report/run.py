@@ -14,14 +14,13 @@ from types import FrameType
 from typing import NoReturn
 
 from analysis.errors import ParameterError, ReportError, ReportInterrupted
-from analysis.hashing import data_version
+from analysis.hashing import code_version, data_version
 from analysis.params import parse_iso_date
 from analysis.paths import DATA_DIR, PLAN_FILE, REPORTS_DIR, TABLES, shown_path
 from analysis.report.cache import (
     CACHE_NAME,
     cache_entry_intact,
     check_cache_folder,
-    code_version,
     package_versions,
     store,
     validate_once,
