@@ -15,6 +15,7 @@ import pandas as pd
 from great_tables import GT
 
 from analysis.hashing import content_hash
+from analysis.memo import kept
 from analysis.text import html_text
 
 Cell = Callable[[dict[str, Any]], str]  # a row (a dict) to the HTML of one cell, escaped by analysis.text
@@ -114,20 +115,14 @@ class ReaderTable:
 
     def _repr_html_(self) -> str:
         key = content_hash(self.table_id, self.grouped, self.cells.to_json(orient="split"))
-        page = _SHOWN.get(key)
-        if page is None:
-            page = _page(self.gt.as_raw_html())
-            if len(_SHOWN) >= SHOWN_TABLES:
-                del _SHOWN[next(iter(_SHOWN))]  # the oldest
-            _SHOWN[key] = page
-        return page
+        return kept(_SHOWN, key, lambda: _page(self.gt.as_raw_html()), SHOWN_TABLES)
 
 
 # Tables shown in this process, by their cells: great_tables takes 7-40 ms a table (median 12 ms),
 # and a weekly backfill's kernel shows the same table on many dates (254 tables over 105 weeks,
 # 58 of them distinct).
 SHOWN_TABLES = 256
-_SHOWN: dict[str, str] = {}
+_SHOWN: dict[Hashable, str] = {}
 
 
 def _page(html: str) -> str:

@@ -7,12 +7,15 @@ and a report is executed again only when what it can see changed.
 
 import calendar
 import datetime as dt
+import functools
 import os
+from collections.abc import Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis.errors import ParameterError
 from analysis.hashing import content_hash, data_version
+from analysis.memo import kept
 from analysis.params import parse_iso_date
 from analysis.paths import DATA_DIR, DATAPACKAGE, REPORT_MODE_VARIABLE, TABLES
 
@@ -23,7 +26,7 @@ EVERY = ("week", "month")
 RANGE_ALLOWED = "START:END, two ISO dates (YYYY-MM-DD) with START on or before END"
 # Rows of the record-over-time table kept in a report kernel, by data version and day (Record._rows_on).
 KEPT_DAYS = 4096
-_DAY_ROWS: dict[tuple[str, dt.date], "pd.DataFrame"] = {}
+_DAY_ROWS: dict[Hashable, "pd.DataFrame"] = {}
 # Ten years of weekly snapshots: a longer run is more likely a typo than a plan, and would take hours.
 MAX_SNAPSHOT_DATES = 520
 
@@ -120,12 +123,9 @@ class Record:
 
         if not os.environ.get(REPORT_MODE_VARIABLE):
             return record_over_time(self.frames, self.known, days)
-        for day in days:
-            if (self.version, day) not in _DAY_ROWS:
-                if len(_DAY_ROWS) >= KEPT_DAYS:
-                    del _DAY_ROWS[next(iter(_DAY_ROWS))]  # the oldest
-                _DAY_ROWS[self.version, day] = record_over_time(self.frames, self.known, [day])
-        return pd.concat([_DAY_ROWS[self.version, day] for day in days], ignore_index=True)
+        worked_out = functools.partial(record_over_time, self.frames, self.known)
+        rows = [kept(_DAY_ROWS, (self.version, day), functools.partial(worked_out, [day]), KEPT_DAYS) for day in days]
+        return pd.concat(rows, ignore_index=True)
 
     def visible_version(self, as_of: str | dt.date) -> str:
         """A hash of all a report as of ``as_of`` can see: the schema and the rows known by then.
