@@ -115,8 +115,9 @@ class Record:
     def _rows_on(self, days: list[dt.date]) -> "pd.DataFrame":
         """record_over_time for ``days``; in a report run each day's rows are worked out once per
         data version in a kernel and kept: a backfill's overview asks for the same first-of-months
-        at every date (about 7 ms a day). Only in report runs, whose code cannot change under a
-        kernel (in JupyterLab a transform edited and reloaded would meet rows of the old one)."""
+        at every date. The days not kept yet are worked out together, which costs little more
+        than one. Only in report runs, whose code cannot change under a kernel (in JupyterLab a
+        transform edited and reloaded would meet rows of the old one)."""
         import pandas as pd
 
         from analysis.transforms import record_over_time
@@ -124,6 +125,10 @@ class Record:
         if not os.environ.get(REPORT_MODE_VARIABLE):
             return record_over_time(self.frames, self.known, days)
         worked_out = functools.partial(record_over_time, self.frames, self.known)
+        missing = [day for day in days if (self.version, day) not in _DAY_ROWS]
+        if missing:
+            for stamp, rows_of_day in worked_out(missing).groupby("date", sort=False):
+                kept(_DAY_ROWS, (self.version, stamp.date()), rows_of_day.copy, KEPT_DAYS)
         rows = [kept(_DAY_ROWS, (self.version, day), functools.partial(worked_out, [day]), KEPT_DAYS) for day in days]
         return pd.concat(rows, ignore_index=True)
 

@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 
+import pandas as pd
 import pytest
 
 from analysis import charts
@@ -10,7 +11,14 @@ from analysis.data import load_table
 from analysis.errors import ParameterError
 from analysis.paths import REPORT_MODE_VARIABLE, TABLES
 from analysis.snapshots import Record, snapshot_dates
-from analysis.transforms import RECORD_PANELS, force_size_series, latest_figure
+from analysis.transforms import (
+    RECORD_PANELS,
+    force_size_series,
+    latest_figure,
+    latest_pledges,
+    record_over_time,
+    row_figure_label,
+)
 
 from helpers import build, snapshot
 
@@ -97,6 +105,38 @@ def test_record_over_time_counts_what_was_known():
     early = Record().over_time("2025-02-15")
     assert early.query("series == 'claims'")["value"].max() == 0
     assert set(early["panel"]) <= set(RECORD_PANELS)
+
+
+def _day_by_day(frames, known, day):
+    """What record_over_time must give for one day: each rule applied to the rows known by then."""
+    day = pd.Timestamp(day)
+    whole_force = frames["force_size"]["scope"] == "whole_force"
+    figures = frames["force_size"][whole_force & (known["force_size"].isna() | (known["force_size"] <= day))]
+    pledges = frames["pledges"][known["pledges"].isna() | (known["pledges"] <= day)]
+    statuses = latest_pledges(pledges)["status"].astype(str).value_counts()
+    latest = latest_figure(figures)
+    rows = [] if latest is None else [(day, "latest figure", row_figure_label(latest))]
+    rows += [(day, status, str(statuses.get(status, 0))) for status in frames["pledges"]["status"].cat.categories]
+    return rows + [(day, "claims", str(int((known["claims"].isna() | (known["claims"] <= day)).sum())))]
+
+
+@pytest.mark.parametrize("tie", [False, True])
+def test_record_over_time_applies_each_rule_as_on_each_day(tie):
+    """All days at once give what each day alone gives, including the later row of two pledges
+    made on the same day (``tie``: the first pledge's statement repeated, with another status)."""
+    record = Record()
+    frames, known = dict(record.frames), dict(record.known)
+    if tie:
+        first = frames["pledges"].iloc[[0]].copy()
+        status = frames["pledges"]["status"].dtype
+        first["status"] = pd.Categorical([status.categories[-1]], dtype=status)  # a status it does not have
+        assert first["status"].item() != frames["pledges"]["status"].iloc[0]
+        frames["pledges"] = pd.concat([frames["pledges"], first], ignore_index=True)
+        known["pledges"] = pd.concat([known["pledges"], known["pledges"].iloc[[0]]], ignore_index=True)
+    days = [dt.date(2024, 1, 1), *record.change_days(), dt.date(2030, 1, 1)]
+    table = record_over_time(frames, known, days)
+    expected = [row for day in days for row in _day_by_day(frames, known, day)]
+    assert list(table[["date", "series", "label"]].itertuples(index=False, name=None)) == expected
 
 
 def test_a_report_kernel_works_out_each_day_of_the_record_over_time_once(monkeypatch, data_copy):

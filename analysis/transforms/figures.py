@@ -38,6 +38,11 @@ def latest_figure(series: pd.DataFrame) -> pd.Series | None:
     return None if followed.empty else followed.iloc[-1]
 
 
+def latest_figures(series: pd.DataFrame, by: str) -> pd.DataFrame:
+    """:func:`latest_figure` of each group of rows with the same ``by``, one row per group that has one."""
+    return followed_figures(series.sort_values(FIGURE_ORDER)).groupby(by, sort=False).tail(1)
+
+
 def largest_demand(series: pd.DataFrame) -> pd.Series | None:
     """The largest figure asked for (kind ``demand``), or None: where the story of the shrinking starts."""
     demands = series[series["figure_kind"].astype(str) == "demand"]

@@ -1,5 +1,7 @@
 """Pledge statements: one actor's or contribution's, the latest of each, and the path each took."""
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 
@@ -13,11 +15,16 @@ def select_pledges(pledges: pd.DataFrame, actor: str | None = None, contribution
     return pledges[keep].reset_index(drop=True)
 
 
-def latest_pledges(pledges: pd.DataFrame) -> pd.DataFrame:
-    """The latest statement for each actor and contribution (ties: the later row in the file)."""
+def latest_pledges(pledges: pd.DataFrame, within: Sequence[str] = ()) -> pd.DataFrame:
+    """The latest statement for each actor and contribution (ties: the later row in the file).
+
+    ``within`` names columns that split the pledges into groups first (the latest statements
+    of each group), e.g. the day of a frame that holds what was known on several days.
+    """
+    keys = [*within, "actor_id", "contribution"]
     ordered = pledges.reset_index(drop=True).reset_index().sort_values(["date", "index"])
-    latest = ordered.groupby(["actor_id", "contribution"], observed=True).tail(1)
-    return latest.drop(columns="index").sort_values(["actor_id", "contribution"]).reset_index(drop=True)
+    latest = ordered.groupby(keys, observed=True).tail(1)
+    return latest.drop(columns="index").sort_values(keys).reset_index(drop=True)
 
 
 def pledge_status_matrix(pledges: pd.DataFrame) -> pd.DataFrame:
