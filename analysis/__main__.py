@@ -1,6 +1,7 @@
 """Command line: ``python -m analysis validate | codebook | report``."""
 
 import argparse
+import gc
 import io
 import sys
 from collections.abc import Sequence
@@ -92,4 +93,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # What is left is freed with the process: the interpreter's last collection, over everything
+    # pandas and frictionless made, took 0.13-0.17 s after a report run (0.01-0.04 s frozen).
+    gc.freeze()
+    sys.exit(code)

@@ -229,12 +229,16 @@ def stop_workers(executor: concurrent.futures.Executor | None) -> None:
     if executor is None:
         return
     if isinstance(executor, concurrent.futures.ProcessPoolExecutor):
-        executor.shutdown(wait=False, cancel_futures=True)
-        for worker in multiprocessing.active_children():  # their kernels exit with them
+        workers = multiprocessing.active_children()
+        for worker in workers:  # their kernels exit with them
             worker.terminate()
         # Wait for the pool's manager thread to see its workers gone, so that nothing of the pool
-        # is left for the interpreter's exit hooks (under load they printed a traceback).
-        executor.shutdown(wait=True)
+        # is left for the interpreter's exit hooks (under load they printed a traceback), and for
+        # each worker to have ended. A first shutdown without waiting, as this did before, let
+        # the second return at once: a worker could still be alive when the run had stopped.
+        executor.shutdown(wait=True, cancel_futures=True)
+        for worker in workers:
+            worker.join()
         _stop_servers(executor)
     else:
         executor.shutdown(wait=False)
@@ -262,6 +266,7 @@ def collect(
         file=sys.stderr,
         disable=not sys.stderr.isatty(),
         leave=False,
+        mininterval=0,  # each finished report shows, however soon after the one before (or the start) it came
         ncols=size.columns,
         nrows=size.lines,
         bar_format="{percentage:3.0f}% |{bar}| {n_fmt}/{total_fmt} reports, {elapsed} so far, about {remaining} left",
