@@ -37,9 +37,16 @@ _READY = False  # in a worker: papermill imported and the exporter loading
 CELL_TIMEOUT_SECONDS = 600
 KERNEL_NAME = "python3"  # the notebooks' kernel, which a warm worker starts ahead
 ISOLATIONS = ("warm", "fresh")  # a kernel lent, reset and checked, to each notebook; a new kernel for each
-# What every local worker imports (0.7 s of CPU), imported once by the fork server instead, before
-# it forks the workers: otherwise each worker pays it again, on the cores its kernel needs.
-WORKER_MODULES = ["analysis.report.execute", "analysis.report.kernels", "papermill", "nbconvert"]
+# What every local worker imports (0.7 s of CPU) and its HTML exporter (0.3 s), made once by the
+# fork server instead, before it forks the workers: otherwise each worker pays them again, on the
+# cores its kernel needs.
+WORKER_MODULES = [
+    "analysis.report.execute",
+    "analysis.report.kernels",
+    "papermill",
+    "nbconvert",
+    "analysis.report.worker_preload",
+]
 
 
 @dataclasses.dataclass

@@ -30,6 +30,15 @@ def start_loading_exporter() -> None:
         _EXPORTER = concurrent.futures.ThreadPoolExecutor(1).submit(make_exporter)
 
 
+def load_exporter_now() -> None:
+    """Build the exporter in this process now, where no thread may run: the fork server does,
+    before it forks the workers (see :mod:`analysis.report.worker_preload`)."""
+    global _EXPORTER
+    ready: concurrent.futures.Future[HTMLExporter] = concurrent.futures.Future()
+    ready.set_result(make_exporter())
+    _EXPORTER = ready
+
+
 def make_exporter() -> "HTMLExporter":
     import nbformat
     from nbconvert import HTMLExporter
