@@ -5,7 +5,13 @@ Weekly snapshots from 1 December 2024 to the record's latest change, for the fir
 local process pool and on a 2-worker dask.distributed LocalCluster, each with no chart drawn
 ahead (the SVG and PNG caches in .cache/ are emptied first). Dates whose record did not
 change share one executed unit (one notebook with one parameter set), so the figure that
-matters is the time per executed unit; the target is 0.3 s on 2 cores.
+matters is the time per executed unit.
+
+The target, 0.3 s per executed unit on 2 cores, is the whole backfill's: every week from 1
+December 2024 to the latest date in the record (the row "all"). The shorter runs show how the
+cost scales: each run also pays a start-up (Python, the kernel template and kernels, the data's
+validation) and a publish, which weigh more the fewer units share them. A straight line
+through each table's rows splits the two: seconds = start-up + units x seconds a unit.
 
     python benchmarks/backfill.py [--isolation warm|fresh] [--sizes 4,16,64,all] [--local-only]
 """
@@ -64,14 +70,35 @@ def backfill(dates, isolation, scheduler=None):
 
 def table(where, isolation, sizes, every_week, scheduler=None):
     print(f"\n{where}, isolation {isolation}: weekly snapshots from {START}, {os.cpu_count()} cores")
-    print(f"{'dates':>5} {'first':>10} {'last':>10} {'units run':>9} {'seconds':>8} {'s/unit':>7}  target <= 0.3 s")
+    print(f"{'dates':>5} {'first':>10} {'last':>10} {'units run':>9} {'seconds':>8} {'s/unit':>7}")
+    runs = []
     for size in sizes:
         dates = every_week if size is None else every_week[:size]
         seconds, executed = backfill(dates, isolation, scheduler)
+        runs.append((executed, seconds))
         per_unit = seconds / executed
-        verdict = "met" if per_unit <= TARGET_SECONDS_PER_UNIT else "MISSED"
         span = f"{dates[0]!s:>10} {dates[-1]!s:>10}"
-        print(f"{len(dates):>5} {span} {executed:>9} {seconds:>8.1f} {per_unit:>7.2f}  {verdict}")
+        if size is None:  # the whole backfill, which the target is for
+            verdict = "met" if per_unit <= TARGET_SECONDS_PER_UNIT else "MISSED"
+            note = f"  all dates: target <= {TARGET_SECONDS_PER_UNIT} s a unit: {verdict}"
+        else:
+            note = ""
+        print(f"{len(dates):>5} {span} {executed:>9} {seconds:>8.1f} {per_unit:>7.2f}{note}")
+    if len(runs) > 1:
+        start_up, per_unit = straight_line(runs)
+        print(f"  a straight line through these rows: {start_up:.1f} s of start-up, then {per_unit:.2f} s a unit")
+
+
+def straight_line(points):
+    """Least-squares intercept and slope of (x, y) points: a run's fixed cost and its cost a unit.
+
+    >>> straight_line([(1, 3.0), (3, 4.0)])
+    (2.5, 0.5)
+    """
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / sum((x - mean_x) ** 2 for x, _ in points)
+    return mean_y - slope * mean_x, slope
 
 
 def main():

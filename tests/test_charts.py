@@ -1,7 +1,10 @@
 """Chart specs: encodings, tooltips, titles, captions, descriptions, theme, offline report output."""
 
 import json
+import os
 import re
+import subprocess
+import sys
 import urllib.parse
 
 import pytest
@@ -10,6 +13,7 @@ from analysis import charts
 from analysis import transforms as t
 from analysis.data import load_table
 from analysis.labels import label
+from analysis.paths import REPORT_MODE_VARIABLE
 
 
 @pytest.fixture(scope="module")
@@ -286,3 +290,19 @@ def test_a_name_of_several_lines_stays_beside_its_bar(record):
     middles = [item["y"] + (len(item["text"]) - 1) * line_height / 2 for item in labels]
     band = spec["height"] / len(labels)
     assert middles == pytest.approx([band / 2, band * 3 / 2], abs=1)
+
+
+@pytest.mark.parametrize("report_mode", ["1", None])
+def test_altair_checks_each_chart_part_as_it_is_made_only_outside_report_runs(report_mode):
+    """A report kernel leaves the check to the tests; JupyterLab keeps Altair's clearer errors."""
+    environment = {key: value for key, value in os.environ.items() if key != REPORT_MODE_VARIABLE}
+    if report_mode:
+        environment[REPORT_MODE_VARIABLE] = report_mode
+    shown = subprocess.run(
+        [sys.executable, "-c", "import analysis.charts, altair; print(altair.utils.schemapi.DEBUG_MODE)"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert shown == ("False" if report_mode else "True")

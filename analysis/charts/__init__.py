@@ -12,7 +12,7 @@ and a text description for screen readers; its look comes from one registered th
 - :mod:`~analysis.charts.export`: the report renderer, the PNG and the CSV download.
 
 Importing this package enables the theme, and in a report run (``$ANALYSIS_REPORT=1``)
-the report renderer too.
+the report renderer too, without Altair's check of each part of a chart as it is made.
 """
 
 import os
@@ -65,3 +65,9 @@ enable_theme()
 alt.renderers.register("analysis-report", report_mimebundle)
 if os.environ.get(REPORT_MODE_VARIABLE) == "1":
     alt.renderers.enable("analysis-report")
+    # Altair checks each part of a chart against the Vega-Lite schema as it is made, for clearer
+    # errors while a chart is written ("this slows things down", says its own comment): a tenth
+    # of a second for the five notebooks' charts. A report run draws charts the tests check
+    # (tests/test_charts.py validates each function's spec, tests/test_report.py every spec the
+    # reports publish); in JupyterLab the check stays on.
+    alt.utils.schemapi.disable_debug_mode()

@@ -50,5 +50,6 @@ def _state() -> dict[str, Any]:
             repr(altair.renderers.options),
             altair.data_transformers.active,
             repr(altair.data_transformers.options),
+            altair.utils.schemapi.DEBUG_MODE,
         ]
     return state
