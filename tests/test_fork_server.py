@@ -27,3 +27,17 @@ def test_each_worker_starts_with_the_html_exporter_the_fork_server_built():
     context.set_forkserver_preload(WORKER_MODULES)
     with concurrent.futures.ProcessPoolExecutor(2, mp_context=context) as pool:
         assert list(pool.map(exporter_ready_at_start, range(2))) == [True, True]
+
+
+@pytest.mark.slow
+def test_a_pool_stopped_while_its_workers_start_leaves_no_worker():
+    """Workers start in a thread while the run plans: stopping the run then waits for them to
+    have started, and ends them all, with the kernel template and the drawer."""
+    from analysis.hashing import data_version
+    from analysis.report.execute import start_workers, stop_workers
+
+    pool = start_workers(None, 2, data_version())
+    stop_workers(pool)
+    assert not pool.starting.is_alive()
+    assert [child for child in multiprocessing.active_children() if child.is_alive()] == []
+    assert all(process.poll() is not None for process, _ in pool.servers)

@@ -211,14 +211,34 @@ def start_workers(
         initargs=(data_hash, os.getpid(), isolation, address, drawer_address),
     )
     pool.servers = [(template, address), (drawer, drawer_address)]  # type: ignore[attr-defined]  # after the workers
-    for _ in range(count):
-        pool.submit(warm)
+    # Starting a worker waits until the fork server has imported what the workers need (about a
+    # second): a thread waits, while the run plans its pages.
+    starting = threading.Thread(target=_start_processes, args=(pool, count), name="start-workers", daemon=True)
+    starting.start()
+    pool.starting = starting  # type: ignore[attr-defined]  # joined before the pool is stopped or closed
     return pool
+
+
+def _start_processes(pool: concurrent.futures.ProcessPoolExecutor, count: int) -> None:
+    """Start the pool's worker processes (a no-op task each), unless it is already being stopped."""
+    try:
+        for _ in range(count):
+            pool.submit(warm)
+    except RuntimeError:  # shut down meanwhile: a run that stopped while its workers started
+        pass
+
+
+def _started(executor: concurrent.futures.Executor) -> None:
+    """Wait until a local pool's worker processes have been started (see start_workers)."""
+    starting = getattr(executor, "starting", None)
+    if starting is not None:
+        starting.join()
 
 
 def close_workers(executor: concurrent.futures.Executor | None) -> None:
     if executor is None:
         return
+    _started(executor)
     executor.shutdown()
     client = getattr(executor, "client_to_close", None)
     if client is not None:
@@ -236,6 +256,7 @@ def stop_workers(executor: concurrent.futures.Executor | None) -> None:
     if executor is None:
         return
     if isinstance(executor, concurrent.futures.ProcessPoolExecutor):
+        _started(executor)
         workers = multiprocessing.active_children()
         for worker in workers:  # their kernels exit with them
             worker.terminate()
