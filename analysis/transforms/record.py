@@ -13,8 +13,9 @@ RECORD_PANELS = ("Latest plan or commitment (troops)", "Pledges by latest status
 DATED_TABLES = {"force_size": "figure", "pledges": "pledge", "events": "event"}
 
 
-def _known_by(known: pd.Series, day: pd.Timestamp) -> pd.Series:
-    """Which rows were known on ``day`` (a row with no known date counts as always known)."""
+def _known_by(known: pd.Series, day: Any) -> pd.Series:
+    """Which rows were known on ``day`` (a row with no known date counts as always known); ``day``
+    is one day, or a day for each row."""
     return known.isna() | (known <= day)
 
 
@@ -23,8 +24,7 @@ def _known_each_day(frame: pd.DataFrame, known: pd.Series, days: pd.DatetimeInde
     day after day, each day's rows in the frame's order (so "the later row" still means the same)."""
     rows = np.tile(np.arange(len(frame)), len(days))
     numbers = np.repeat(np.arange(len(days)), len(frame))
-    when = known.to_numpy()[rows]
-    keep = pd.isna(when) | (when <= days.to_numpy()[numbers])
+    keep = _known_by(pd.Series(known.to_numpy()[rows]), days.to_numpy()[numbers]).to_numpy()
     return frame.iloc[rows[keep]].assign(day=numbers[keep])
 
 
