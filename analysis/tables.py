@@ -15,6 +15,7 @@ import pandas as pd
 from analysis.cells import CorrectionRow, badge, claim_words, date_cell, number_cell, prose, quote_cell, value_words
 from analysis.labels import actor_name, label
 from analysis.links import explorer_link, row_link
+from analysis.memo import kept_for_equal_inputs
 from analysis.reader_table import LONG_TABLE, ReaderTable, reader_table
 from analysis.story import credit
 from analysis.text import html_text
@@ -25,6 +26,7 @@ Corrections = Mapping[Any, list[CorrectionRow]]  # {row id: its corrections}, se
 # --- the tables of the reports ----------------------------------------------------------
 
 
+@kept_for_equal_inputs
 def figures_table(
     series: pd.DataFrame, corrections: Corrections | None = None, table_id: str = "figures"
 ) -> ReaderTable:
@@ -45,6 +47,7 @@ def figures_table(
     )
 
 
+@kept_for_equal_inputs
 def steps_table(steps: pd.DataFrame, table_id: str = "steps") -> ReaderTable:
     """A text's own steps: each figure and its change from the one before."""
     return reader_table(
@@ -61,6 +64,7 @@ def steps_table(steps: pd.DataFrame, table_id: str = "steps") -> ReaderTable:
     )
 
 
+@kept_for_equal_inputs
 def pledge_paths_table(paths: pd.DataFrame, actors: pd.DataFrame, table_id: str = "paths") -> ReaderTable:
     """Each actor's path through the lifecycle, contribution by contribution."""
     keyed = paths.assign(path_id=paths["actor_id"].astype(str) + "-" + paths["contribution"].astype(str))
@@ -80,6 +84,7 @@ def pledge_paths_table(paths: pd.DataFrame, actors: pd.DataFrame, table_id: str 
     )
 
 
+@kept_for_equal_inputs
 def pledges_table(
     pledges: pd.DataFrame,
     actors: pd.DataFrame,
@@ -119,6 +124,7 @@ def _said(quotes: list[str]) -> str:
     return "".join(f'<p class="said">{q}</p>' for q in quotes) or '<span class="none">Nothing on this topic.</span>'
 
 
+@kept_for_equal_inputs
 def comparison_table(
     claims: pd.DataFrame,
     sources: pd.DataFrame,
@@ -156,6 +162,7 @@ def comparison_table(
     )
 
 
+@kept_for_equal_inputs
 def shared_table(
     shared: pd.DataFrame,
     claims: pd.DataFrame,
@@ -181,6 +188,7 @@ def shared_table(
     )
 
 
+@kept_for_equal_inputs
 def checks_table(
     checks: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame, table_id: str = "checks"
 ) -> ReaderTable:
@@ -200,6 +208,7 @@ def checks_table(
     )
 
 
+@kept_for_equal_inputs
 def corrections_table(corrections: pd.DataFrame, sources: pd.DataFrame, table_id: str = "corrections") -> ReaderTable:
     """The record's corrections, newest first: what changed, from what to what, and why."""
     from analysis.transforms import with_sources

@@ -10,7 +10,7 @@ import io
 import json
 import os
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ import pandas as pd
 from analysis.charts.parts import INTERNAL_PREFIX
 from analysis.files import write_atomic
 from analysis.hashing import code_version, content_hash
+from analysis.memo import kept
 from analysis.paths import DRAWER_VARIABLE, PNG_CACHE, REPORT_MODE_VARIABLE, SVG_CACHE
 from analysis.text import csv_cell, html_text
 
@@ -66,11 +67,36 @@ def report_display(chart: Any) -> Any:
     The check costs 0.03-0.08 s a chart, a fifth of a second of a full build's CPU, and in a
     report run it only repeats what the tests prove: ``tests/test_charts.py`` validates each
     chart function's spec and ``tests/test_report.py`` every spec the reports publish.
+    A chart shown before in this kernel (the same object, with the same Altair settings) gets
+    the bundle it got then.
     """
     import altair as alt
 
     renderer = alt.renderers.get()
-    return renderer(chart.to_dict(validate=False, context={"pre_transform": False})) if renderer else None
+    if not renderer:
+        return None
+    settings = (
+        alt.theme.active,
+        alt.renderers.active,
+        repr(alt.renderers.options),
+        alt.data_transformers.active,
+        repr(alt.data_transformers.options),
+    )
+    shown = _SHOWN_CHARTS.pop(id(chart), None)  # put back last: the least recently shown go first
+    if shown is not None and shown[1] == settings:
+        bundle = shown[2]
+    else:
+        bundle = renderer(chart.to_dict(validate=False, context={"pre_transform": False}))
+    kept(_SHOWN_CHARTS, id(chart), lambda: (chart, settings, bundle), KEPT_CHARTS)
+    return dict(bundle)  # IPython may add to the bundle it is given
+
+
+# Charts shown in this kernel, by identity: the chart functions give one chart for equal inputs
+# in a report run (analysis.memo.kept_for_equal_inputs), and its spec is written out once. Each
+# entry holds its chart, so no other object takes its id, and Altair's settings, which the spec
+# depends on.
+KEPT_CHARTS = 256
+_SHOWN_CHARTS: dict[Hashable, tuple[Any, tuple[str, ...], Any]] = {}
 
 
 def chart_svg(spec: dict[str, Any]) -> str:

@@ -24,6 +24,7 @@ from analysis.charts.parts import (
 )
 from analysis.charts.theme import HEIGHT, KIND_COLOURS, LINE_COLOUR, WIDTH
 from analysis.labels import label
+from analysis.memo import kept_for_equal_inputs
 from analysis.params import check_value
 from analysis.transforms import followed_figures, largest_demand, latest_figure
 
@@ -129,6 +130,7 @@ def labelled_kinds(values: pd.Series) -> pd.Series:
     return pd.Series([label("figure_kind", v) for v in values], index=values.index, dtype=object)
 
 
+@kept_for_equal_inputs
 def force_size_chart(series: pd.DataFrame, scale: str = "log", actors: pd.DataFrame | None = None) -> Chart:
     """The shrinking force: a line through the plans and commitments, each step labelled; the rest as context.
 

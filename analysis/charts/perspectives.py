@@ -14,6 +14,7 @@ from analysis.charts.parts import (
     wrapped_y_labels,
 )
 from analysis.charts.theme import VERDICT_COLOURS, WIDTH, source_colour
+from analysis.memo import kept_for_equal_inputs
 
 VERDICT_LABELS = {"agrees": "Supported", "conflicts": "Contradicted", "cannot be checked": "Cannot be checked"}
 # A source's name (with its newsletter, say) in lines this long keeps a phone-wide chart's text inside it.
@@ -22,6 +23,7 @@ SOURCE_LINE = 24
 STANCE_TITLE = ["Stance on the guarantees", "(−2 not credible to +2 credible)"]
 
 
+@kept_for_equal_inputs
 def stance_chart(stances: pd.DataFrame, sources: pd.DataFrame) -> Chart:
     """Mean stance per topic for each of two sources, from −2 (not credible) to +2 (credible)."""
     frame = with_names(stances, None, sources)
@@ -68,6 +70,7 @@ def stance_chart(stances: pd.DataFrame, sources: pd.DataFrame) -> Chart:
     )
 
 
+@kept_for_equal_inputs
 def claim_check_chart(checks: pd.DataFrame, sources: pd.DataFrame) -> Chart:
     """How many of each source's checkable claims the record supports, contradicts or cannot check."""
     frame = with_names(checks, None, sources)

@@ -20,6 +20,7 @@ from analysis.charts.parts import (
     with_names,
 )
 from analysis.charts.theme import STATUS_COLOURS, WIDTH
+from analysis.memo import kept_for_equal_inputs
 
 
 def status_codes(frame: pd.DataFrame) -> list[str]:
@@ -28,6 +29,7 @@ def status_codes(frame: pd.DataFrame) -> list[str]:
     return list(values.cat.categories) if hasattr(values, "cat") else list(STATUS_COLOURS)
 
 
+@kept_for_equal_inputs
 def pledge_matrix_chart(latest: pd.DataFrame, actors: pd.DataFrame, sources: pd.DataFrame) -> Chart:
     """Heat map: the latest status of each actor's contribution, with the quote behind it."""
     frame = with_names(latest, actors, sources)
@@ -66,6 +68,7 @@ def pledge_matrix_chart(latest: pd.DataFrame, actors: pd.DataFrame, sources: pd.
     )
 
 
+@kept_for_equal_inputs
 def pledge_timeline_chart(
     pledges: pd.DataFrame, actors: pd.DataFrame, sources: pd.DataFrame, title: str = "Pledge statements over time"
 ) -> Chart:

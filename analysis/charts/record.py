@@ -6,11 +6,13 @@ import pandas as pd
 from analysis.charts.parts import DATE_TOOLTIP, Chart, chart_rows, colour_scale, date_x, finish
 from analysis.charts.theme import LINE_COLOUR, STATUS_COLOURS, UNKNOWN_COLOUR, WIDTH
 from analysis.labels import label
+from analysis.memo import kept_for_equal_inputs
 from analysis.transforms import RECORD_PANELS
 
 CLAIMS_COLOUR = "#7b3294"
 
 
+@kept_for_equal_inputs
 def record_changes_chart(over_time: pd.DataFrame) -> Chart:
     """Three small panels over time: the latest force-size figure, pledges by status, claims."""
     named = {"latest figure": "Latest plan or commitment", "claims": "Coded claims"}
