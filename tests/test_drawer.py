@@ -1,6 +1,7 @@
 """The run's chart drawer: vl-convert's own SVG, drawn in one process for all the run's kernels."""
 
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import vl_convert
 from analysis.charts import export
 from analysis.charts.export import drawn_by_drawer
 from analysis.paths import DRAWER_VARIABLE
-from analysis.report.drawer import start_drawer
+from analysis.report.drawer import _answer, start_drawer
 from analysis.report.template import stop_server
 
 SPEC = {"data": {"values": [{"x": 1, "y": 2}]}, "mark": "point", "encoding": {"x": {"field": "x"}}}
@@ -52,6 +53,25 @@ def test_a_chart_the_drawer_cannot_draw_fails_in_the_kernel_as_without_it(drawer
     with pytest.raises(ValueError):
         export.chart_svg(broken)
     assert drawn_by_drawer(SPEC) is not None  # the drawer goes on
+
+
+def test_a_chart_asked_for_again_is_answered_without_drawing_it_again():
+    """Two kernels often ask for the same chart at once, before either has cached it."""
+    drawings, drawn = [], {}
+
+    def draw(spec):
+        drawings.append(spec)
+        return f"<svg>{len(drawings)}</svg>"
+
+    def ask(spec):
+        kernel, drawer = multiprocessing.Pipe()
+        kernel.send(spec)
+        _answer(drawer, draw, drawn)
+        return kernel.recv()
+
+    assert ask(SPEC) == ask(dict(SPEC)) == "<svg>1</svg>"
+    assert ask({**SPEC, "mark": "bar"}) == "<svg>2</svg>"
+    assert len(drawings) == 2
 
 
 def test_without_a_drawer_or_with_one_gone_the_kernel_draws(monkeypatch, tmp_path):

@@ -10,12 +10,15 @@ itself if the drawer cannot answer. The drawer is vl-convert's own drawing, so t
 Started by :func:`start_drawer` (from analysis.report.execute); it ends with the run.
 """
 
+import hashlib
 import os
+import pickle
 import select
 import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Hashable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -40,31 +43,45 @@ def serve(listener_fd: int, run_pid: int, address: str) -> None:
         import vl_convert
 
         vl_convert.vegalite_to_svg({"mark": "point"})  # its engine starts now, while the kernels start
+        drawn: dict[Hashable, str | None] = {}
         while True:
             ready, _, _ = select.select([listener_fd, run_ended], [], [])
             if run_ended in ready:
                 return
             with Connection(listener.accept()[0].detach()) as connection:
-                _answer(connection, vl_convert.vegalite_to_svg)
+                _answer(connection, vl_convert.vegalite_to_svg, drawn)
     finally:
         remove_socket(address)
 
 
-def _answer(connection: Connection, draw: Any) -> None:
+# Drawings the drawer keeps: two kernels often ask for the same chart at once (the overview and
+# the force-size report of one date share a chart), before either has put it in the SVG cache.
+# In a 105-date backfill 10 of 82 requests repeated one still being drawn.
+KEPT_DRAWINGS = 64
+
+
+def _answer(connection: Connection, draw: Any, drawn: dict[Hashable, str | None]) -> None:
     """The SVG of the spec ``connection`` sends, or None for a spec vl-convert cannot draw (the
-    kernel then draws it itself, and raises what vl-convert raises)."""
+    kernel then draws it itself, and raises what vl-convert raises). A spec sent before is
+    answered from ``drawn``."""
+    from analysis.memo import kept  # not at the top: run as a script, this file's folder is first on sys.path
+
     try:
-        spec = connection.recv()
+        request = connection.recv_bytes()
     except (OSError, EOFError):
         return
-    try:
-        svg: str | None = str(draw(spec))
-    except Exception:  # the kernel's own drawing says what is wrong with the spec
-        svg = None
+    svg = kept(drawn, hashlib.sha256(request).digest(), lambda: _drawing(draw, pickle.loads(request)), KEPT_DRAWINGS)
     try:
         connection.send(svg)
     except OSError:  # the kernel stopped waiting
         pass
+
+
+def _drawing(draw: Any, spec: Any) -> str | None:
+    try:
+        return str(draw(spec))
+    except Exception:  # the kernel's own drawing says what is wrong with the spec
+        return None
 
 
 def start_drawer(environment: dict[str, str], cwd: Path) -> tuple[subprocess.Popen[bytes], str]:
