@@ -41,7 +41,7 @@ def kept_for_equal_inputs(function: Function) -> Function:
 
     For the functions that make what a report shows (charts, tables). A weekly backfill shows
     the same chart on many dates: over 105 weeks its kernels showed 257 charts, 72 of them
-    distinct, and building one with Altair and writing out its spec takes 20-80 ms. Only in
+    distinct, and building one with Altair and writing out its spec took 20-40 ms. Only in
     report runs, whose kernels run one version of the code; in JupyterLab each call makes a new
     result. The inputs are compared exactly (see :func:`input_key`); an input of another kind
     means a new result. The result is shared, so a caller must not change it in place (Altair's
@@ -55,7 +55,10 @@ def kept_for_equal_inputs(function: Function) -> Function:
     def made_once(*args: Any, **kwargs: Any) -> Any:
         if not os.environ.get(REPORT_MODE_VARIABLE):
             return function(*args, **kwargs)
-        call = signature.bind(*args, **kwargs)
+        try:
+            call = signature.bind(*args, **kwargs)
+        except TypeError:  # a wrong call: the function itself says what is wrong with it
+            return function(*args, **kwargs)
         call.apply_defaults()  # f(x) and f(x, scale="log") are one call when "log" is the default
         key = input_key(call.args, call.kwargs)
         if key is None:

@@ -43,6 +43,11 @@ def test_equal_inputs_give_the_result_made_for_them_in_a_report_kernel(report_mo
     assert len(calls) == 3
 
 
+def test_a_wrong_call_fails_as_the_function_itself_fails(report_mode):
+    with pytest.raises(TypeError, match="force_size_chart"):
+        force_size_chart(scale="log")
+
+
 def test_outside_a_report_run_every_call_makes_a_new_result(monkeypatch):
     monkeypatch.delenv(REPORT_MODE_VARIABLE, raising=False)
     make, calls = counted()
