@@ -11,7 +11,7 @@ import yaml
 
 from analysis.files import write_atomic
 from analysis.hashing import content_hash
-from analysis.paths import DATA_DIR, PROJECT_ROOT, TABLES, TEMPLATES_DIR
+from analysis.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, TABLES, TEMPLATES_DIR
 from analysis.report.html import build_time, notebook_heading, reader_params
 from analysis.report.outfolder import in_published_order
 from analysis.report.plan import Page
@@ -138,13 +138,19 @@ def write_index(
     else:
         changes, since = data_changes(previous["rows"], rows), previous["version"]
     reports = []
-    headings: dict[str, tuple[str, str]] = {}  # per unit: the dates that share one share its notebook
+    # A report's title and summary are its notebook's first heading and paragraph, which its
+    # source holds as the executed notebook does: read once per notebook, not once per unit
+    # (a weekly backfill's executed notebooks come to tens of megabytes, read after the last unit).
+    headings: dict[str, tuple[str, str]] = {}
+    seconds: dict[str, float] = {}  # per unit: the dates that share one share its run
     for page, key in pages:
         unit, prefix = page.unit, f"{page.folder}/" if page.folder else ""
-        if key not in headings:
-            notebook = json.loads((staging / prefix / f"{unit.name}.ipynb").read_text(encoding="utf-8"))
-            headings[key] = notebook_heading(notebook["cells"])
-        title, summary = headings[key]
+        if unit.notebook not in headings:
+            source = json.loads((NOTEBOOKS_DIR / f"{unit.notebook}.ipynb").read_text(encoding="utf-8"))
+            headings[unit.notebook] = notebook_heading(source["cells"])
+        if key not in seconds:
+            seconds[key] = json.loads((cache / key / "run.json").read_text())["seconds"]
+        title, summary = headings[unit.notebook]
         reports.append(
             {
                 "name": unit.name,
@@ -154,7 +160,7 @@ def write_index(
                 "title": title,
                 "summary": summary,
                 "parameters": unit.parameters,
-                "seconds": json.loads((cache / key / "run.json").read_text())["seconds"],
+                "seconds": seconds[key],
                 "result": "ok",  # only successful runs publish; reuse shows in the run's summary, not here
                 "key": key,
                 "html": f"{prefix}{unit.name}.html",
