@@ -122,6 +122,21 @@ def test_a_figure_from_other_inputs_settings_or_code_is_drawn_anew(report_run, m
     assert draw.count == 2 and len(list(report_run.glob("*.png"))) == 2
 
 
+def test_figures_whose_data_differ_past_ten_digits_are_two_figures(report_run):
+    small_figure()  # its first drawing switches matplotlib's backend, a setting in the key
+    draw = Drawings()
+    export.drawn_once(draw, "A line", pd.DataFrame({"x": [0.1 + 0.2]}), "log")
+    export.drawn_once(draw, "A line", pd.DataFrame({"x": [0.3]}), "log")  # the same JSON
+    assert draw.count == 2 and len(list(report_run.glob("*.png"))) == 2
+
+
+def test_an_input_it_cannot_compare_exactly_is_drawn_and_not_kept(report_run):
+    draw = Drawings()
+    export.drawn_once(draw, "A line", {"a", "set"})
+    export.drawn_once(draw, "A line", {"a", "set"})
+    assert draw.count == 2 and list(report_run.iterdir()) == []
+
+
 def test_outside_a_report_run_a_figure_is_drawn_every_time(tmp_path, monkeypatch):
     """In JupyterLab a module can be edited and not reloaded: nothing drawn there is kept."""
     monkeypatch.setattr(export, "PNG_CACHE", tmp_path)

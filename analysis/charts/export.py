@@ -19,7 +19,7 @@ import pandas as pd
 from analysis.charts.parts import INTERNAL_PREFIX
 from analysis.files import write_atomic
 from analysis.hashing import code_version, content_hash
-from analysis.memo import kept
+from analysis.memo import input_key, kept
 from analysis.paths import DRAWER_VARIABLE, PNG_CACHE, REPORT_MODE_VARIABLE, SVG_CACHE
 from analysis.text import csv_cell, html_text
 
@@ -177,17 +177,19 @@ def drawn_once(draw: Callable[[], "Figure"], alt: str, *inputs: object) -> "Imag
 
     A weekly backfill draws the printable force chart at every date, but the figures change on
     few of them (10 distinct among 24 units over 64 weeks), and a PNG costs a third of a second.
-    The key hashes the inputs (frames as JSON with their dtypes), the code version, matplotlib's
-    version and its settings. Only in report runs, whose code cannot change under a kernel: in
-    JupyterLab a module edited but not reloaded would draw old code under the new code's key.
+    The key hashes the inputs (exactly, see :func:`analysis.memo.input_key`), the code version,
+    matplotlib's version and its settings; inputs it cannot compare exactly are drawn, not kept.
+    Only in report runs, whose code cannot change under a kernel: in JupyterLab a module edited
+    but not reloaded would draw old code under the new code's key.
     """
-    if not os.environ.get(REPORT_MODE_VARIABLE):
+    inputs_key = input_key(inputs, {}) if os.environ.get(REPORT_MODE_VARIABLE) else None
+    if inputs_key is None:
         return figure_image(draw(), alt)
     import matplotlib
     from IPython.display import Image
 
     settings = repr(sorted(matplotlib.rcParams.items()))
-    key = content_hash(_code_version(), matplotlib.__version__, settings, *map(_input_text, inputs))
+    key = content_hash(_code_version(), matplotlib.__version__, settings, inputs_key)
     path = PNG_CACHE / f"{key}.png"
     try:
         png = path.read_bytes()
@@ -198,12 +200,6 @@ def drawn_once(draw: Callable[[], "Figure"], alt: str, *inputs: object) -> "Imag
         except OSError:  # a read-only project folder: drawn again next time, nothing else
             pass
     return Image(data=png, format="png", alt=alt)
-
-
-def _input_text(value: object) -> str:
-    if isinstance(value, pd.DataFrame):
-        return value.to_json(orient="split", date_format="iso", default_handler=str) + repr(value.dtypes.to_dict())
-    return repr(value)
 
 
 @functools.cache
