@@ -100,21 +100,22 @@ class _NotComparable(Exception):
 
 
 def _written(value: Any) -> Any:
-    """``value`` as plain values that pickle exactly: frames and series as their parts."""
+    """``value`` as plain values that pickle exactly: a plain value, a date, a time or a missing
+    value as it is, lists, tuples and dicts item by item, frames and series as their parts."""
+    kind = type(value)
+    if kind in _exact_kinds():
+        return value
+    if kind in (list, tuple):
+        return (kind.__name__, [_written(item) for item in value])
+    if kind is dict:
+        return ("dict", [(_written(key), _written(item)) for key, item in value.items()])
     import pandas as pd
 
-    kind = type(value)
     if kind is pd.DataFrame:
         columns = [_column(column) for _, column in value.items()]
         return ("frame", _column(value.columns), columns, _column(value.index), _written(value.attrs))
     if kind is pd.Series:
         return ("series", _written(value.name), _column(value), _column(value.index), _written(value.attrs))
-    if kind in (list, tuple):
-        return (kind.__name__, [_written(item) for item in value])
-    if kind is dict:
-        return ("dict", [(_written(key), _written(item)) for key, item in value.items()])
-    if kind in _exact_kinds():
-        return value
     raise _NotComparable(kind.__name__)
 
 
@@ -128,23 +129,7 @@ def _column(values: Any) -> Any:
         return (dtype.str, values.to_numpy().tobytes())
     if isinstance(dtype, pd.CategoricalDtype):  # the categories in order, and each cell's number
         return ("category", dtype.ordered, _column(dtype.categories), values.cat.codes.to_numpy().tobytes())
-    cells = values.tolist()
-    if not all(map(_exact_cell, cells)):
-        raise _NotComparable(repr(dtype))
-    return (repr(dtype), cells)
-
-
-def _exact_cell(value: Any) -> bool:
-    """True for a cell that pickles as exactly what it is: a plain value, a date, a time, a
-    missing value, or a list, tuple or dict of those."""
-    kind = type(value)
-    if kind in _exact_kinds():
-        return True
-    if kind in (list, tuple):
-        return all(map(_exact_cell, value))
-    if kind is dict:
-        return all(map(_exact_cell, value)) and all(map(_exact_cell, value.values()))
-    return False
+    return (repr(dtype), [_written(cell) for cell in values.tolist()])
 
 
 @functools.cache
