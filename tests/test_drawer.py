@@ -74,6 +74,16 @@ def test_a_chart_asked_for_again_is_answered_without_drawing_it_again():
     assert len(drawings) == 2
 
 
+def test_a_request_that_is_no_spec_gets_no_drawing_and_the_drawer_goes_on():
+    kernel, drawer = multiprocessing.Pipe()
+    kernel.send_bytes(b"\x80\x05not a pickle")
+    _answer(drawer, vl_convert.vegalite_to_svg, {})
+    assert kernel.recv() is None
+    kernel.send(SPEC)
+    _answer(drawer, vl_convert.vegalite_to_svg, {})
+    assert kernel.recv() == str(vl_convert.vegalite_to_svg(SPEC))
+
+
 def test_without_a_drawer_or_with_one_gone_the_kernel_draws(monkeypatch, tmp_path):
     monkeypatch.delenv(DRAWER_VARIABLE, raising=False)
     assert drawn_by_drawer(SPEC) is None

@@ -70,16 +70,18 @@ def _answer(connection: Connection, draw: Any, drawn: dict[Hashable, str | None]
         request = connection.recv_bytes()
     except (OSError, EOFError):
         return
-    svg = kept(drawn, hashlib.sha256(request).digest(), lambda: _drawing(draw, pickle.loads(request)), KEPT_DRAWINGS)
+    svg = kept(drawn, hashlib.sha256(request).digest(), lambda: _drawing(draw, request), KEPT_DRAWINGS)
     try:
         connection.send(svg)
     except OSError:  # the kernel stopped waiting
         pass
 
 
-def _drawing(draw: Any, spec: Any) -> str | None:
+def _drawing(draw: Any, request: bytes) -> str | None:
+    """The SVG of the spec pickled in ``request``; None for a spec vl-convert cannot draw, or a
+    request that is no spec at all, which before ended the drawer."""
     try:
-        return str(draw(spec))
+        return str(draw(pickle.loads(request)))
     except Exception:  # the kernel's own drawing says what is wrong with the spec
         return None
 
